@@ -1,0 +1,114 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import type { Config } from './config.js';
+import { registerListeners } from './listeners/index.js';
+import { LookupAnswers } from './lookup/answer-lookups.js';
+import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
+import { toBoltLogger, type Logger } from './logger.js';
+import { WorkTracker } from './work-tracker.js';
+
+export interface BotOptions {
+  config: Config;
+  logger: Logger;
+  lookups: InteractionLookups;
+  clock?: Clock;
+  /** How long a lookup may take before the person is told it is still going. */
+  slowNoticeMs?: number;
+}
+
+export interface Bot {
+  readonly app: App;
+  /**
+   * Checks the bot token (`auth.test`) and starts receiving. HTTP mode listens
+   * on `listen` (default: `PORT` on all interfaces) and resolves its port.
+   */
+  start(listen?: { port?: number; host?: string }): Promise<{ port: number }>;
+  /**
+   * Stops taking requests and waits (up to `graceMs`) for acknowledged
+   * lookups to post their answers. Resolves false if some did not finish.
+   */
+  stop(graceMs?: number): Promise<boolean>;
+  /** Lookups acknowledged but not yet answered. */
+  readonly pendingAnswers: number;
+}
+
+export function createBot({ config, logger, lookups, clock = Date.now, slowNoticeMs = 1500 }: BotOptions): Bot {
+  const boltLogger = toBoltLogger(logger, config.logLevel);
+  const work = new WorkTracker();
+  let state: 'starting' | 'ready' | 'stopping' = 'starting';
+
+  const healthz: CustomRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      res.writeHead(state === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: state }));
+    },
+  };
+
+  const socketMode = config.slack.appToken !== undefined;
+  const receiver = socketMode
+    ? new SocketModeReceiver({
+        appToken: config.slack.appToken!,
+        logger: boltLogger,
+        customRoutes: [healthz],
+        installerOptions: { port: config.port },
+      })
+    : new HTTPReceiver({
+        signingSecret: config.slack.signingSecret!,
+        logger: boltLogger,
+        customRoutes: [healthz],
+        // A long-running server answers Slack on ack(); holding the response until
+        // the listener ends would put Luminate's latency inside Slack's 3 seconds.
+        processBeforeResponse: false,
+      });
+
+  const app = new App({
+    token: config.slack.botToken,
+    receiver,
+    logger: boltLogger,
+    // auth.test runs in start(), where a rejected token becomes a clear message instead of an unhandled rejection.
+    deferInitialization: true,
+    clientOptions: {
+      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      // The Web API client's default retries for about 30 minutes; a person is waiting.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    },
+  });
+
+  registerListeners(app, {
+    answers: new LookupAnswers({ lookups, typeNames: config.luminate.interactionTypeNames, logger, clock }),
+    work,
+    logger,
+    slowNoticeMs,
+  });
+  app.error(async (error) => {
+    logger.error('listener failed', { error });
+  });
+
+  return {
+    app,
+    get pendingAnswers() {
+      return work.size;
+    },
+    async start(listen = {}) {
+      await app.init();
+      let port = config.port;
+      if (receiver instanceof HTTPReceiver) {
+        const server = (await app.start({ port: listen.port ?? config.port, host: listen.host })) as Server;
+        port = (server.address() as AddressInfo).port;
+      } else {
+        await app.start();
+      }
+      state = 'ready';
+      logger.info('bot started', { mode: socketMode ? 'socket' : 'http', port });
+      return { port };
+    },
+    async stop(graceMs = 9000) {
+      state = 'stopping';
+      const [, drained] = await Promise.all([app.stop(), work.drain(graceMs)]);
+      return drained;
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+
+/** Log levels, most to least verbose. Bolt's own levels share these names. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Everything the bot reads from its environment, parsed once at start-up. */
+export interface Config {
+  slack: {
+    botToken: string;
+    /** Absent only in Socket Mode, where Slack does not sign requests. */
+    signingSecret: string | undefined;
+    /** Present means Socket Mode. */
+    appToken: string | undefined;
+    /** Web API base URL with a trailing slash, or undefined for Slack's own. */
+    apiUrl: string | undefined;
+  };
+  port: number;
+  luminate: {
+    /** Site base without a trailing slash; the bot calls `${url}/SRConsAPI`. */
+    url: string;
+    apiKey: string;
+    loginName: string;
+    loginPassword: string;
+    timeoutMs: number;
+    maxConnections: number;
+    /** Readable names for interaction type ids; Luminate's API has no method that lists them. */
+    interactionTypeNames: ReadonlyMap<string, string>;
+  };
+  cache: {
+    ttlSeconds: number;
+    maxEntries: number;
+  };
+  logLevel: LogLevelName;
+}
+
+/** Thrown when the environment does not describe a runnable bot; lists every problem, never a value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Every message below is written by hand: zod's defaults can quote the offending value, and values here are secrets. */
+const required = (what: string) => z.string({ error: `is required (${what})` }).min(1, `is required (${what})`);
+
+const integer = (fallback: number, min: number, max: number) =>
+  z
+    .string({ error: 'must be a whole number' })
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .default(fallback);
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An http(s) base URL. Plain http is accepted only on loopback: the service
+ * account's password travels in every request body, so it must be encrypted
+ * on any real network.
+ */
+const baseUrl = (what: string) =>
+  required(what).transform((raw, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be an http(s) URL (${what})` });
+      return z.NEVER;
+    }
+    const loopback = LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.');
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      ctx.addIssue({ code: 'custom', message: `must be an https:// URL (plain http only on localhost) (${what})` });
+      return z.NEVER;
+    }
+    if (url.username || url.password || url.search || url.hash) {
+      ctx.addIssue({ code: 'custom', message: `must not carry credentials, a query or a fragment (${what})` });
+      return z.NEVER;
+    }
+    return url.href.replace(/\/+$/, '');
+  });
+
+/** `0=Other,1=Phone call` → Map. Type 0 is Luminate's standard "Other". */
+const typeNames = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const names = new Map<string, string>([['0', 'Other']]);
+    for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const match = /^(\d+)\s*=\s*(.+)$/.exec(pair);
+      if (!match) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of id=name pairs, e.g. 0=Other,1=Phone call' });
+        return z.NEVER;
+      }
+      names.set(match[1]!, match[2]!.trim());
+    }
+    return names;
+  });
+
+const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: required('the bot token from OAuth & Permissions').regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+    SLACK_SIGNING_SECRET: z.string().optional(),
+    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+    SLACK_API_URL: baseUrl('Slack Web API base').optional(),
+    PORT: integer(3000, 0, 65535),
+    LUMINATE_URL: baseUrl('the site base, e.g. https://secure2.convio.net/yourorg/site'),
+    LUMINATE_API_KEY: required('the Luminate Online API key'),
+    LUMINATE_LOGIN_NAME: required('the API administrator service account'),
+    LUMINATE_LOGIN_PASSWORD: required("the service account's password"),
+    LUMINATE_TIMEOUT_MS: integer(10_000, 100, 120_000),
+    LUMINATE_MAX_CONNECTIONS: integer(10, 1, 256),
+    LUMINATE_INTERACTION_TYPES: typeNames,
+    CACHE_TTL_SECONDS: integer(300, 0, 86_400),
+    CACHE_MAX_ENTRIES: integer(5000, 1, 10_000_000),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required in HTTP mode (Basic Information → Signing Secret); set SLACK_APP_TOKEN instead for Socket Mode',
+      });
+    }
+  });
+
+/**
+ * Parses the environment into a {@link Config}. Empty values count as unset,
+ * so a copied `.env.example` with blanks behaves like a missing variable.
+ * @throws {ConfigError} naming every variable that is missing or malformed.
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = result.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL === undefined ? undefined : `${e.SLACK_API_URL}/`,
+    },
+    port: e.PORT,
+    luminate: {
+      url: e.LUMINATE_URL,
+      apiKey: e.LUMINATE_API_KEY,
+      loginName: e.LUMINATE_LOGIN_NAME,
+      loginPassword: e.LUMINATE_LOGIN_PASSWORD,
+      timeoutMs: e.LUMINATE_TIMEOUT_MS,
+      maxConnections: e.LUMINATE_MAX_CONNECTIONS,
+      interactionTypeNames: e.LUMINATE_INTERACTION_TYPES,
+    },
+    cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The values that must never be printed, for the logger's redaction step. */
+export function secretsOf(config: Config): string[] {
+  return [
+    config.slack.botToken,
+    config.slack.signingSecret,
+    config.slack.appToken,
+    config.luminate.apiKey,
+    config.luminate.loginPassword,
+  ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}

@@ -1,0 +1,53 @@
+import type { types } from '@slack/bolt';
+import { startStandInSystem } from '../stand-ins/harness.js';
+import { previewBlocks } from './text-preview.js';
+
+export interface DemoResult {
+  ackStatus: number;
+  message: { text?: string; blocks?: types.KnownBlock[]; response_type?: string };
+  luminateCalls: number;
+}
+
+/**
+ * Runs the whole path for real, with no Slack workspace and no Luminate
+ * account: the bot on loopback against a stand-in SRConsAPI (serving the
+ * documented sample interaction) and a stand-in Slack. A signed
+ * `/interaction <text>` goes in; the answer is printed as text, as Block Kit
+ * JSON, and as a Block Kit Builder link.
+ */
+export async function runDemo(text: string, out: (line?: string) => void, options: { logTo?: (line: string) => void } = {}): Promise<DemoResult> {
+  const system = await startStandInSystem({ echoLog: options.logTo });
+  try {
+    out(`Bot listening at ${system.botUrl}`);
+    out(`Stand-in Luminate at ${system.luminate.url}/SRConsAPI, stand-in Slack at ${system.slack.origin}`);
+    out();
+    out(`→ /interaction ${text}`);
+    const ack = await system.slashCommand(text);
+    out(`← HTTP ${ack.status} in ${ack.ms.toFixed(1)} ms (the ack Slack waits up to 3 s for)`);
+
+    let message: DemoResult['message'];
+    if (ack.body) {
+      message = JSON.parse(ack.body) as DemoResult['message'];
+      out('  The answer came in the ack itself.');
+    } else {
+      const post = await system.slack.waitForResponse(ack.responseUrl, 1, 15_000);
+      message = post.body as DemoResult['message'];
+      out(`  The answer was posted to response_url (${String(post.body.response_type)}, so only the person who asked sees it).`);
+    }
+    const blocks = message.blocks ?? [];
+    out();
+    out(`━━ The message, as text ${'━'.repeat(36)}`);
+    out(previewBlocks(blocks));
+    out();
+    out(`━━ Block Kit JSON ${'━'.repeat(42)}`);
+    out(JSON.stringify(message, null, 2));
+    out();
+    out(`━━ See it rendered: open this link in a browser ${'━'.repeat(12)}`);
+    out(`https://app.slack.com/block-kit-builder#${encodeURIComponent(JSON.stringify({ blocks }))}`);
+    out();
+    out(`Luminate calls made: ${system.luminate.lookupCount}.`);
+    return { ackStatus: ack.status, message, luminateCalls: system.luminate.lookupCount };
+  } finally {
+    await system.stop();
+  }
+}

@@ -1,0 +1,48 @@
+import { config as loadDotenv } from 'dotenv';
+import { createBot } from './app.js';
+import { ConfigError, parseConfig, secretsOf } from './config.js';
+import { createLogger } from './logger.js';
+import { LuminateClient } from './luminate/client.js';
+import { InteractionLookups } from './lookup/interaction-lookups.js';
+
+/** Slack retries a request after 3 s; orchestrators usually kill after 10 s. */
+const SHUTDOWN_GRACE_MS = 9000;
+
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  let config;
+  try {
+    config = parseConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for what each variable means.\n`);
+    process.exit(78); // EX_CONFIG
+  }
+
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const luminate = new LuminateClient(config.luminate);
+  const lookups = new InteractionLookups({ source: luminate, ...config.cache });
+  const bot = createBot({ config, logger, lookups });
+
+  try {
+    await bot.start();
+  } catch (error) {
+    logger.error('could not start: Slack rejected SLACK_BOT_TOKEN or could not be reached', { error });
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal, pendingAnswers: bot.pendingAnswers });
+    const drained = await bot.stop(SHUTDOWN_GRACE_MS);
+    await luminate.close().catch(() => undefined);
+    logger.info('stopped', { drained });
+    process.exit(drained ? 0 : 1);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

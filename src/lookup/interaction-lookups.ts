@@ -1,0 +1,74 @@
+import { LRUCache } from 'lru-cache';
+import type { InteractionSource } from '../luminate/client.js';
+import { lookupKey, type InteractionLookup } from '../luminate/lookup.js';
+import type { Interaction } from '../luminate/schema.js';
+
+/** Milliseconds since the epoch; injected so tests control cache age and freshness text. */
+export type Clock = () => number;
+
+export interface LookupResult {
+  interaction: Interaction;
+  /** When Luminate produced this answer (ms since the epoch). */
+  fetchedAt: number;
+  /** True when the answer came from the cache rather than a call made for this request. */
+  cached: boolean;
+}
+
+export interface InteractionLookupsOptions {
+  source: InteractionSource;
+  /** 0 keeps no answers but still lets concurrent identical lookups share one call. */
+  ttlSeconds: number;
+  maxEntries: number;
+  clock?: Clock;
+}
+
+interface Entry {
+  interaction: Interaction;
+  fetchedAt: number;
+}
+
+/**
+ * Cached, coalesced `getInteraction`. lru-cache's `fetch()` already shares one
+ * in-flight promise between identical keys and drops a key whose fetch
+ * rejected, which is exactly "concurrent lookups share a call; failures are
+ * not cached".
+ */
+export class InteractionLookups {
+  readonly #cache: LRUCache<string, Entry, InteractionLookup>;
+  readonly #clock: Clock;
+
+  constructor({ source, ttlSeconds, maxEntries, clock = Date.now }: InteractionLookupsOptions) {
+    this.#clock = clock;
+    this.#cache = new LRUCache<string, Entry, InteractionLookup>({
+      max: maxEntries,
+      // lru-cache reads ttl 0 as "never expires"; 1 ms is "keep nothing" while a fetch is still shared.
+      ttl: Math.max(1, ttlSeconds * 1000),
+      perf: { now: clock },
+      fetchMethod: async (_key, _stale, { signal, context }) => {
+        const interaction = await source.getInteraction(context, { signal });
+        return { interaction, fetchedAt: this.#clock() };
+      },
+    });
+  }
+
+  /** The cached answer, if there is a fresh one: lets a listener answer in its ack. */
+  peek(lookup: InteractionLookup): LookupResult | undefined {
+    const entry = this.#cache.get(lookupKey(lookup));
+    return entry && { ...entry, cached: true };
+  }
+
+  /**
+   * @param options.refresh read Luminate again even when a cached answer is fresh.
+   * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails; nothing is cached then.
+   */
+  async lookup(lookup: InteractionLookup, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupResult> {
+    const status: LRUCache.Status<string, Entry, InteractionLookup> = {};
+    const entry = await this.#cache.fetch(lookupKey(lookup), { context: lookup, forceRefresh: refresh, status });
+    if (!entry) throw new Error('lru-cache fetch resolved without a value'); // only with abort options we do not set
+    return { ...entry, cached: status.fetch === 'hit' };
+  }
+
+  get size(): number {
+    return this.#cache.size;
+  }
+}

@@ -1,0 +1,99 @@
+import type { ConstituentIdentifier, InteractionLookup } from '../luminate/lookup.js';
+
+/** A parse either yields a value or a plain-text problem fit to show a person (escape it for mrkdwn). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'lookup'; lookup: InteractionLookup }
+  | { kind: 'invalid'; problem: string };
+
+export const COMMAND_FORM = '/interaction <interaction_id> <email | cons:ID | member:ID>';
+
+const MAX_ECHO = 60;
+const MAX_EMAIL = 254; // RFC 5321's path limit
+const MAX_MEMBER_ID = 255;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+const EMAIL = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u;
+
+/** Quotes what someone typed, shortened, so a problem message never grows with hostile input. */
+function echo(input: string): string {
+  const chars = [...input.replace(CONTROL, ' ')];
+  return `"${chars.length > MAX_ECHO ? `${chars.slice(0, MAX_ECHO - 1).join('')}…` : chars.join('')}"`;
+}
+
+/**
+ * Undoes Slack's encoding of typed text: emails arrive as `<mailto:a@b.org|a@b.org>`
+ * and `&`, `<`, `>` as entities. Links are unwrapped to their target.
+ */
+export function decodeSlackText(text: string): string {
+  return text
+    .replace(/<mailto:([^|>]+)(?:\|[^>]*)?>/gi, '$1')
+    .replace(/<((?:https?:\/\/)[^|>]+)(?:\|[^>]*)?>/gi, '$1')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Digits only (ASCII; `1e3`, `0x10` and full-width digits are refused), within JavaScript's safe integers. */
+function parseDigits(raw: string, what: string): Parsed<string> {
+  if (!/^[0-9]+$/.test(raw)) return { ok: false, problem: `${echo(raw)} is not ${what}: use digits only, e.g. 1000.` };
+  const canonical = raw.replace(/^0+(?=\d)/, '');
+  if (canonical.length > 16 || !Number.isSafeInteger(Number(canonical))) {
+    return { ok: false, problem: `${echo(raw)} is too large to be ${what}.` };
+  }
+  return { ok: true, value: canonical };
+}
+
+export function parseInteractionId(raw: string): Parsed<number> {
+  const digits = parseDigits(raw.trim().replace(/^#/, ''), 'an interaction id');
+  return digits.ok ? { ok: true, value: Number(digits.value) } : digits;
+}
+
+export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
+  const text = raw.trim();
+  const prefixed = /^(cons|cons_id|member|member_id)\s*:\s*(.*)$/is.exec(text);
+  if (prefixed) {
+    const kind = prefixed[1]!.toLowerCase().startsWith('cons') ? 'cons' : 'member';
+    const value = prefixed[2]!.trim();
+    if (kind === 'cons') {
+      const consId = parseDigits(value, 'a constituent id');
+      return consId.ok ? { ok: true, value: { kind: 'cons', consId: consId.value } } : consId;
+    }
+    if (value === '' || value.length > MAX_MEMBER_ID || CONTROL.test(value) || /\s/.test(value)) {
+      return { ok: false, problem: `${echo(value)} is not a member id: give it without spaces, e.g. member:JD-1001.` };
+    }
+    return { ok: true, value: { kind: 'member', memberId: value } };
+  }
+  if (text.includes('@')) {
+    if (text.length > MAX_EMAIL || !EMAIL.test(text)) {
+      return { ok: false, problem: `${echo(text)} is not a valid email address.` };
+    }
+    // Luminate matches primary_email without regard to case; lower-casing lets equivalent lookups share a cache entry.
+    return { ok: true, value: { kind: 'email', email: text.toLowerCase() } };
+  }
+  return {
+    ok: false,
+    problem: `${echo(text)} is not a donor identifier: give an email address, cons:<constituent id> or member:<member id>.`,
+  };
+}
+
+/** Parses the text after `/interaction`. Never throws; anything unusable is a problem to show. */
+export function parseCommandText(text: string): ParsedCommand {
+  const words = decodeSlackText(text).trim().split(/\s+/u).filter(Boolean);
+  if (words.length === 0 || (words.length === 1 && /^(help|\?|-h|--help)$/i.test(words[0]!))) return { kind: 'help' };
+  if (words.length === 1) {
+    return { kind: 'invalid', problem: 'Give both the interaction id and the donor: an email address, cons:<id> or member:<id>.' };
+  }
+  // "cons: 123" is two words that mean one identifier.
+  const identifierText = words.slice(1).join(' ');
+  if (words.length > 2 && !/^(cons|cons_id|member|member_id)\s*:\s*\S+$/i.test(identifierText)) {
+    return { kind: 'invalid', problem: 'Too many words: give the interaction id, then one email address, cons:<id> or member:<id>.' };
+  }
+  const id = parseInteractionId(words[0]!);
+  if (!id.ok) return { kind: 'invalid', problem: id.problem };
+  const identifier = parseIdentifier(identifierText);
+  if (!identifier.ok) return { kind: 'invalid', problem: identifier.problem };
+  return { kind: 'lookup', lookup: { interactionId: id.value, identifier: identifier.value } };
+}

@@ -1,0 +1,35 @@
+/** Who the interaction belongs to, in the three ways `getInteraction` accepts. */
+export type ConstituentIdentifier =
+  | { kind: 'email'; email: string }
+  | { kind: 'cons'; consId: string }
+  | { kind: 'member'; memberId: string };
+
+export type IdentifierKind = ConstituentIdentifier['kind'];
+
+/** One `getInteraction` question, already validated and normalised. */
+export interface InteractionLookup {
+  /** A safe integer, so it can be logged and compared as a number. */
+  interactionId: number;
+  identifier: ConstituentIdentifier;
+}
+
+export function identifierValue(identifier: ConstituentIdentifier): string {
+  switch (identifier.kind) {
+    case 'email':
+      return identifier.email;
+    case 'cons':
+      return identifier.consId;
+    case 'member':
+      return identifier.memberId;
+  }
+}
+
+/** How a person would write the identifier back: `jane@example.org`, `cons:1001001`, `member:JD-1`. */
+export function formatIdentifier(identifier: ConstituentIdentifier): string {
+  return identifier.kind === 'email' ? identifier.email : `${identifier.kind}:${identifierValue(identifier)}`;
+}
+
+/** Equivalent lookups share a key; the parser has already lower-cased emails and stripped leading zeros. */
+export function lookupKey(lookup: InteractionLookup): string {
+  return `${lookup.interactionId}|${lookup.identifier.kind}|${identifierValue(lookup.identifier)}`;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** A constituent interaction as the bot uses it. Ids stay strings: Luminate sends strings and ids are never arithmetic. */
+export interface Interaction {
+  interactionId: string;
+  typeId: string | null;
+  categoryId: string | null;
+  consId: string | null;
+  createdBy: string | null;
+  /** ISO 8601 as Luminate sent it, e.g. `2016-02-01T09:43:35.159-06:00`. */
+  creationDate: string | null;
+  subject: string | null;
+  note: InteractionNote | null;
+}
+
+export interface InteractionNote {
+  type: string | null;
+  text: string | null;
+  createdBy: string | null;
+  creationDate: string | null;
+  modifiedBy: string | null;
+  modifiedDate: string | null;
+}
+
+/**
+ * Luminate sends every scalar as a string, but a proxy or a future version may
+ * send a number; a missing field is hidden for the caller and `null` is visible
+ * but empty. Both become null here.
+ */
+const scalar = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .optional()
+  .transform((v) => (v === null || v === undefined ? null : String(v)));
+
+/** A list with one item arrives as a bare object; the bot needs only the first. */
+const oneOrFirst = <T extends z.ZodType>(item: T) =>
+  z
+    .union([item, z.array(item)])
+    .optional()
+    .nullable()
+    .transform((v) => (Array.isArray(v) ? (v[0] ?? null) : (v ?? null)));
+
+const noteSchema = z.object({
+  type: scalar,
+  text: scalar,
+  createdBy: scalar,
+  creationDate: scalar,
+  modifiedBy: scalar,
+  modifiedDate: scalar,
+});
+
+const interactionSchema = z.object({
+  interactionId: z.union([z.string().min(1), z.number()]).transform(String),
+  interactionTypeId: scalar,
+  categoryId: scalar,
+  consId: scalar,
+  createdBy: scalar,
+  creationDate: scalar,
+  subject: scalar,
+  note: oneOrFirst(noteSchema),
+});
+
+export const getInteractionResponseSchema = z.object({
+  getInteractionResponse: z.object({ interaction: oneOrFirst(interactionSchema) }),
+});
+
+export const errorResponseSchema = z.object({
+  errorResponse: z.object({
+    code: z.union([z.string(), z.number()]).transform(String),
+    message: scalar,
+  }),
+});
+
+/** Validated JSON → {@link Interaction}, or null when the response held no interaction. */
+export function toInteraction(body: z.output<typeof getInteractionResponseSchema>): Interaction | null {
+  const raw = body.getInteractionResponse.interaction;
+  if (!raw) return null;
+  return {
+    interactionId: raw.interactionId,
+    typeId: raw.interactionTypeId,
+    categoryId: raw.categoryId,
+    consId: raw.consId,
+    createdBy: raw.createdBy,
+    creationDate: raw.creationDate,
+    subject: raw.subject,
+    note: raw.note,
+  };
+}

@@ -1,0 +1,99 @@
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
+import type { Interaction } from '../luminate/schema.js';
+import { LIMITS, describeAge, mrkdwn, plainText, slackDate, truncateMrkdwn, escapeMrkdwn } from './mrkdwn.js';
+
+/** A message body: blocks plus the `text` Slack uses for notifications and screen readers. */
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export interface CardContext {
+  /** When Luminate produced the answer, and whether this request was served from the cache. */
+  fetchedAt: number;
+  cached: boolean;
+  now: number;
+  /** Interaction type id → readable name (Luminate's API has no method that lists them). */
+  typeNames: ReadonlyMap<string, string>;
+}
+
+const NOTE_LABEL = '*Note*\n';
+const NOTE_SHORTENED = '\n_Shortened here: the full note is in Luminate Online._';
+const EMPTY = '—';
+
+function field(label: string, value: string): { type: 'mrkdwn'; text: string } {
+  return { type: 'mrkdwn', text: truncateMrkdwn(`*${label}*\n${value}`, LIMITS.fieldText) };
+}
+
+function idText(id: string | null): string {
+  return id === null || id === '' ? EMPTY : mrkdwn(id, 100);
+}
+
+function typeText(typeId: string | null, names: ReadonlyMap<string, string>): string {
+  if (typeId === null || typeId === '') return EMPTY;
+  const name = names.get(typeId);
+  return name ? `${mrkdwn(name, 200)} (${mrkdwn(typeId, 50)})` : `Type ${mrkdwn(typeId, 50)}`;
+}
+
+/** Each line quoted; `>` inside the note is already `&gt;`, so only these markers quote. */
+function quoteNote(text: string): string {
+  const room = LIMITS.sectionText - NOTE_LABEL.length;
+  const quoted = escapeMrkdwn(text.replace(/\r\n?/g, '\n'))
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
+  return quoted.length <= room ? quoted : truncateMrkdwn(quoted, room - NOTE_SHORTENED.length) + NOTE_SHORTENED;
+}
+
+function noteBlocks(interaction: Interaction): KnownBlock[] {
+  const { note } = interaction;
+  if (!note) return [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_No note on this interaction._' }] }];
+  const body = note.text && note.text.trim() !== '' ? quoteNote(note.text) : '>_(empty note)_';
+  const meta = [
+    note.type ? mrkdwn(capitalise(note.type), 100) : 'Note',
+    note.modifiedDate ? `last modified ${slackDate(note.modifiedDate)}${note.modifiedBy ? ` by ${idText(note.modifiedBy)}` : ''}` : null,
+  ].filter(Boolean);
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: NOTE_LABEL + body } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(meta.join(' · '), LIMITS.contextText) }] },
+  ];
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The interaction card shared by every surface. Pure: the same record and
+ * context always give the same blocks, and every Luminate string in them is
+ * escaped and within Block Kit's limits.
+ */
+export function renderInteractionCard(interaction: Interaction, context: CardContext): SlackMessage {
+  const subject = interaction.subject?.trim() || `Interaction ${interaction.interactionId}`;
+  const freshness = context.cached
+    ? `From Luminate Online · cached, fetched ${describeAge(context.now - context.fetchedAt)}`
+    : 'From Luminate Online · fetched just now';
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: plainText(subject, LIMITS.headerText) } },
+    {
+      type: 'section',
+      fields: [
+        field('Interaction', idText(interaction.interactionId)),
+        field('Type', typeText(interaction.typeId, context.typeNames)),
+        field('Constituent', idText(interaction.consId)),
+        field('Category', idText(interaction.categoryId)),
+        field('Created', slackDate(interaction.creationDate)),
+        field('Created by', idText(interaction.createdBy)),
+      ],
+    },
+    ...noteBlocks(interaction),
+    { type: 'divider' },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${freshness}.` }] },
+  ];
+  return {
+    text: truncateMrkdwn(`Interaction ${mrkdwn(interaction.interactionId, 100)}: ${escapeMrkdwn(subject)}`, LIMITS.fallbackText),
+    blocks: blocks.slice(0, LIMITS.blocksPerMessage),
+  };
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { createBot, type Bot } from '../app.js';
+import { parseConfig, secretsOf, type Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { LuminateClient } from '../luminate/client.js';
+import { InteractionLookups, type Clock } from '../lookup/interaction-lookups.js';
+import { StandInLuminate } from './luminate.js';
+import { postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
+import { StandInSlack } from './slack.js';
+
+/**
+ * The real bot wired to stand-ins on loopback, configured through the same
+ * environment variables a deployment uses. Used by the demo and the tests.
+ */
+export interface StandInSystem {
+  bot: Bot;
+  config: Config;
+  luminate: StandInLuminate;
+  slack: StandInSlack;
+  /** `POST` here is what Slack does: `${botUrl}/slack/events`. */
+  botUrl: string;
+  signingSecret: string;
+  /** Every log line the bot wrote, already redacted. */
+  logLines: string[];
+  /** Every secret the bot was given, to prove none leaks. */
+  secrets: string[];
+  /** Sends a signed `/interaction` and resolves with the ack and the response_url it used. */
+  slashCommand(text: string, fields?: Partial<SlashCommandFields>): Promise<SignedResponse & { responseUrl: string }>;
+  stop(): Promise<void>;
+}
+
+export interface StandInSystemOptions {
+  /** Extra or overriding environment variables. */
+  env?: Record<string, string>;
+  luminateLatencyMs?: number;
+  clock?: Clock;
+  slowNoticeMs?: number;
+  /** Also copy log lines here (the demo shows them on stderr). */
+  echoLog?: (line: string) => void;
+}
+
+/** Random secrets per run, shaped like real ones, so a leak is unmistakable in any output. */
+function fakeSecret(prefix = ''): string {
+  return `${prefix}${randomBytes(12).toString('hex')}`;
+}
+
+export async function startStandInSystem(options: StandInSystemOptions = {}): Promise<StandInSystem> {
+  const botToken = fakeSecret('xoxb-standin-');
+  const signingSecret = fakeSecret('signing-');
+  const apiKey = fakeSecret('apikey-');
+  const loginName = 'bot-api-admin';
+  const loginPassword = fakeSecret('pw-');
+
+  const luminate = await StandInLuminate.start({ apiKey, loginName, loginPassword, latencyMs: options.luminateLatencyMs ?? 0 });
+  const slack = await StandInSlack.start({ botToken });
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    LUMINATE_URL: luminate.url,
+    LUMINATE_API_KEY: apiKey,
+    LUMINATE_LOGIN_NAME: loginName,
+    LUMINATE_LOGIN_PASSWORD: loginPassword,
+    LUMINATE_TIMEOUT_MS: '2000',
+    LUMINATE_INTERACTION_TYPES: '1=Phone call,3=Email',
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+
+  const logLines: string[] = [];
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: secretsOf(config),
+    write: (line) => {
+      logLines.push(line);
+      options.echoLog?.(line);
+    },
+  });
+  const client = new LuminateClient(config.luminate);
+  const clock = options.clock ?? Date.now;
+  const lookups = new InteractionLookups({ source: client, ...config.cache, clock });
+  const bot = createBot({ config, logger, lookups, clock, slowNoticeMs: options.slowNoticeMs ?? 1500 });
+  const { port } = await bot.start({ port: 0, host: '127.0.0.1' });
+  const botUrl = `http://127.0.0.1:${port}/slack/events`;
+
+  return {
+    bot,
+    config,
+    luminate,
+    slack,
+    botUrl,
+    signingSecret,
+    logLines,
+    secrets: [botToken, signingSecret, apiKey, loginPassword],
+    async slashCommand(text, fields = {}) {
+      const responseUrl = fields.response_url ?? slack.newResponseUrl();
+      const response = await postSigned(botUrl, signingSecret, slashCommandBody({ text, ...fields, response_url: responseUrl }));
+      return { ...response, responseUrl };
+    },
+    async stop() {
+      await bot.stop(2000);
+      await client.close();
+      await Promise.all([luminate.close(), slack.close()]);
+    },
+  };
+}

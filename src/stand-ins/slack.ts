@@ -1,0 +1,185 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A stand-in for the Slack side on loopback: the Web API (`/api/<method>`,
+ * given to the bot as `SLACK_API_URL`) and `response_url`s (`/respond/<n>`).
+ * It records what the bot sends so tests and the demo can read the answer.
+ */
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  /** Whether the bearer token matched; the token itself is not kept. */
+  authorized: boolean;
+}
+
+export interface ResponsePost {
+  /** Which response_url was used. */
+  url: string;
+  body: Record<string, unknown>;
+  receivedAt: number;
+}
+
+export interface StandInSlackOptions {
+  botToken: string;
+  teamId?: string;
+  botUserId?: string;
+}
+
+type Waiter = { check: () => boolean; resolve: () => void };
+
+export class StandInSlack {
+  readonly apiCalls: ApiCall[] = [];
+  readonly responses: ResponsePost[] = [];
+  /** Status for response_url posts, e.g. 404 for an expired URL. */
+  responseStatus = 200;
+
+  readonly #server: Server;
+  readonly #options: Required<StandInSlackOptions>;
+  readonly #sockets = new Set<Socket>();
+  #waiters: Waiter[] = [];
+  #nextUrl = 0;
+
+  private constructor(server: Server, options: StandInSlackOptions) {
+    this.#server = server;
+    this.#options = { teamId: 'T0STANDIN', botUserId: 'U0BOT', ...options };
+  }
+
+  static async start(options: StandInSlackOptions): Promise<StandInSlack> {
+    let standIn!: StandInSlack;
+    const server = createServer((req, res) => void standIn.#handle(req, res));
+    standIn = new StandInSlack(server, options);
+    server.on('connection', (socket) => {
+      standIn.#sockets.add(socket);
+      socket.on('close', () => standIn.#sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return standIn;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  /** `SLACK_API_URL` for the bot. */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  /** A fresh response_url, as Slack puts in each command and interactive payload. */
+  newResponseUrl(): string {
+    this.#nextUrl += 1;
+    return `${this.origin}/respond/${this.#nextUrl}`;
+  }
+
+  responsesTo(url: string): ResponsePost[] {
+    return this.responses.filter((r) => r.url === url);
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.apiCalls.filter((c) => c.method === method);
+  }
+
+  /** Resolves once `check` holds, re-checked after every request; rejects after `timeoutMs`. */
+  async waitFor(check: () => boolean, timeoutMs = 5000, what = 'the expected Slack traffic'): Promise<void> {
+    if (check()) return;
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { check, resolve };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Waits for the `count`-th post to a response_url and returns it. */
+  async waitForResponse(url: string, count = 1, timeoutMs = 5000): Promise<ResponsePost> {
+    await this.waitFor(() => this.responsesTo(url).length >= count, timeoutMs, `response ${count} at ${url}`);
+    return this.responsesTo(url)[count - 1]!;
+  }
+
+  reset(): void {
+    this.apiCalls.length = 0;
+    this.responses.length = 0;
+    this.responseStatus = 200;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  #notify(): void {
+    const ready = this.#waiters.filter((w) => w.check());
+    this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = new URL(req.url ?? '/', this.origin).pathname;
+    const body = parseBody(raw, req.headers['content-type']);
+
+    if (path.startsWith('/respond/')) {
+      this.responses.push({ url: `${this.origin}${path}`, body, receivedAt: Date.now() });
+      res.writeHead(this.responseStatus, { 'content-type': 'text/plain' }).end(this.responseStatus === 200 ? 'ok' : 'expired_url');
+      this.#notify();
+      return;
+    }
+    if (path.startsWith('/api/')) {
+      const method = path.slice('/api/'.length);
+      const authorized = req.headers.authorization === `Bearer ${this.#options.botToken}`;
+      const { token: _token, ...args } = body;
+      this.apiCalls.push({ method, args, authorized });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.#answer(method, authorized)));
+      this.#notify();
+      return;
+    }
+    res.writeHead(404).end();
+  }
+
+  #answer(method: string, authorized: boolean): Record<string, unknown> {
+    if (!authorized) return { ok: false, error: 'invalid_auth' };
+    const { teamId, botUserId } = this.#options;
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://stand-in.slack.test/', team: 'Stand-in workspace', user: 'luminate-bot', team_id: teamId, user_id: botUserId, bot_id: 'B0BOT' };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${Date.now() / 1000}` };
+      case 'chat.postMessage':
+        return { ok: true, ts: `${Date.now() / 1000}`, channel: 'C0STANDIN' };
+      case 'views.open':
+      case 'views.update':
+        return { ok: true, view: { id: 'V0STANDIN' } };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Web API client sends forms (with JSON-encoded blocks); respond() sends JSON. */
+function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType?.includes('application/json')) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    try {
+      out[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}
