@@ -27,6 +27,7 @@ export interface Bot {
   /**
    * Stops taking requests and waits (up to `graceMs`) for acknowledged
    * lookups to post their answers. Resolves false if some did not finish.
+   * Calling it again returns the same promise.
    */
   stop(graceMs?: number): Promise<boolean>;
   /** Lookups acknowledged but not yet answered. */
@@ -37,6 +38,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   const boltLogger = toBoltLogger(logger, config.logLevel);
   const work = new WorkTracker();
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
+  let stopped: Promise<boolean> | undefined;
 
   const healthz: CustomRoute = {
     path: '/healthz',
@@ -105,10 +107,10 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
       logger.info('bot started', { mode: socketMode ? 'socket' : 'http', port });
       return { port };
     },
-    async stop(graceMs = 9000) {
+    stop(graceMs = 9000) {
       state = 'stopping';
-      const [, drained] = await Promise.all([app.stop(), work.drain(graceMs)]);
-      return drained;
+      stopped ??= Promise.all([app.stop(), work.drain(graceMs)]).then(([, drained]) => drained);
+      return stopped;
     },
   };
 }

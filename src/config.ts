@@ -98,33 +98,23 @@ const typeNames = z
     return names;
   });
 
-const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: required('the bot token from OAuth & Permissions').regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-    SLACK_SIGNING_SECRET: z.string().optional(),
-    SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
-    SLACK_API_URL: baseUrl('Slack Web API base').optional(),
-    PORT: integer(3000, 0, 65535),
-    LUMINATE_URL: baseUrl('the site base, e.g. https://secure2.convio.net/yourorg/site'),
-    LUMINATE_API_KEY: required('the Luminate Online API key'),
-    LUMINATE_LOGIN_NAME: required('the API administrator service account'),
-    LUMINATE_LOGIN_PASSWORD: required("the service account's password"),
-    LUMINATE_TIMEOUT_MS: integer(10_000, 100, 120_000),
-    LUMINATE_MAX_CONNECTIONS: integer(10, 1, 256),
-    LUMINATE_INTERACTION_TYPES: typeNames,
-    CACHE_TTL_SECONDS: integer(300, 0, 86_400),
-    CACHE_MAX_ENTRIES: integer(5000, 1, 10_000_000),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SLACK_SIGNING_SECRET'],
-        message: 'is required in HTTP mode (Basic Information → Signing Secret); set SLACK_APP_TOKEN instead for Socket Mode',
-      });
-    }
-  });
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: required('the bot token from OAuth & Permissions').regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: baseUrl('Slack Web API base').optional(),
+  PORT: integer(3000, 0, 65535),
+  LUMINATE_URL: baseUrl('the site base, e.g. https://secure2.convio.net/yourorg/site'),
+  LUMINATE_API_KEY: required('the Luminate Online API key'),
+  LUMINATE_LOGIN_NAME: required('the API administrator service account'),
+  LUMINATE_LOGIN_PASSWORD: required("the service account's password"),
+  LUMINATE_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  LUMINATE_MAX_CONNECTIONS: integer(10, 1, 256),
+  LUMINATE_INTERACTION_TYPES: typeNames,
+  CACHE_TTL_SECONDS: integer(300, 0, 86_400),
+  CACHE_MAX_ENTRIES: integer(5000, 1, 10_000_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+});
 
 /**
  * Parses the environment into a {@link Config}. Empty values count as unset,
@@ -134,10 +124,12 @@ const envSchema = z
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = envSchema.safeParse(present);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
-    throw new ConfigError([...new Set(problems)]);
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  // Checked here rather than in a zod refinement, which would be skipped whenever another variable is wrong.
+  if (!present.SLACK_APP_TOKEN && !present.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_SIGNING_SECRET is required in HTTP mode (Basic Information → Signing Secret); set SLACK_APP_TOKEN instead for Socket Mode');
   }
+  if (!result.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const e = result.data;
   return {
     slack: {

@@ -44,8 +44,13 @@ export class InteractionLookups {
       // lru-cache reads ttl 0 as "never expires"; 1 ms is "keep nothing" while a fetch is still shared.
       ttl: Math.max(1, ttlSeconds * 1000),
       perf: { now: clock },
-      fetchMethod: async (_key, _stale, { signal, context }) => {
-        const interaction = await source.getInteraction(context, { signal });
+      // Read the clock on every check rather than lru-cache's default 1 ms cached reading, so an injected clock rules.
+      ttlResolution: 0,
+      // A burst of more distinct lookups than maxEntries evicts entries still being fetched; the person
+      // waiting on one should still get their answer, so the fetch is neither aborted nor rejected.
+      ignoreFetchAbort: true,
+      fetchMethod: async (_key, _stale, { context }) => {
+        const interaction = await source.getInteraction(context);
         return { interaction, fetchedAt: this.#clock() };
       },
     });

@@ -1,0 +1,42 @@
+import type { types } from '@slack/bolt';
+import type { StandInSystem } from '../../src/stand-ins/harness.js';
+
+export interface SlackMessageBody {
+  response_type?: string;
+  replace_original?: boolean;
+  text?: string;
+  blocks?: types.KnownBlock[];
+}
+
+/** Every text a person could read in a message, flattened. */
+export function allText(message: SlackMessageBody): string {
+  return JSON.stringify([message.text, message.blocks]);
+}
+
+/** Sends the command and waits for the answer posted to its response_url. */
+export async function commandAnswer(system: StandInSystem, text: string, options: { timeoutMs?: number } = {}) {
+  const ack = await system.slashCommand(text);
+  const post = await system.slack.waitForResponse(ack.responseUrl, 1, options.timeoutMs ?? 5000);
+  return { ack, answer: post.body as SlackMessageBody };
+}
+
+/** Fails if any secret the system was given appears in its logs or anything it sent to Slack. */
+export function expectNoSecretLeaked(system: StandInSystem): void {
+  const everything = [
+    ...system.logLines,
+    ...system.slack.responses.map((r) => JSON.stringify(r)),
+    ...system.slack.apiCalls.map((c) => JSON.stringify({ method: c.method, args: c.args })),
+  ].join('\n');
+  for (const secret of system.secrets) {
+    if (everything.includes(secret)) throw new Error(`a secret (${secret.slice(0, 6)}…) leaked into logs or Slack traffic`);
+  }
+}
+
+/** Polls `check` until it holds; for hooks, where vitest's expect.poll is not available. */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

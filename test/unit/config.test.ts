@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, secretsOf } from '../../src/config.js';
+
+const valid = {
+  SLACK_BOT_TOKEN: 'xoxb-test-bot-token-value',
+  SLACK_SIGNING_SECRET: 'signing-secret-value',
+  LUMINATE_URL: 'https://secure2.convio.net/yourorg/site/',
+  LUMINATE_API_KEY: 'api-key-value',
+  LUMINATE_LOGIN_NAME: 'bot-api-admin',
+  LUMINATE_LOGIN_PASSWORD: 'password-value',
+};
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig(valid);
+    expect(config.port).toBe(3000);
+    expect(config.luminate).toMatchObject({ url: 'https://secure2.convio.net/yourorg/site', timeoutMs: 10_000, maxConnections: 10 });
+    expect(config.cache).toEqual({ ttlSeconds: 300, maxEntries: 5000 });
+    expect(config.slack.appToken).toBeUndefined();
+    expect(config.slack.apiUrl).toBeUndefined();
+    expect(config.logLevel).toBe('info');
+    expect(config.luminate.interactionTypeNames.get('0')).toBe('Other');
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig({
+      ...valid,
+      SLACK_API_URL: 'http://127.0.0.1:9999/api',
+      PORT: '8080',
+      LUMINATE_TIMEOUT_MS: '2500',
+      LUMINATE_MAX_CONNECTIONS: '4',
+      LUMINATE_INTERACTION_TYPES: '1=Phone call, 3 = Email',
+      CACHE_TTL_SECONDS: '60',
+      CACHE_MAX_ENTRIES: '100',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config.slack.apiUrl).toBe('http://127.0.0.1:9999/api/');
+    expect(config.port).toBe(8080);
+    expect(config.luminate).toMatchObject({ timeoutMs: 2500, maxConnections: 4 });
+    expect([...config.luminate.interactionTypeNames]).toEqual([['0', 'Other'], ['1', 'Phone call'], ['3', 'Email']]);
+    expect(config.cache).toEqual({ ttlSeconds: 60, maxEntries: 100 });
+    expect(config.logLevel).toBe('debug');
+  });
+
+  it('Socket Mode needs the app token instead of the signing secret', () => {
+    const { SLACK_SIGNING_SECRET: _omit, ...rest } = valid;
+    expect(parseConfig({ ...rest, SLACK_APP_TOKEN: 'xapp-1-abc' }).slack.appToken).toBe('xapp-1-abc');
+    expect(problemsOf(rest)).toEqual([expect.stringMatching(/^SLACK_SIGNING_SECRET is required in HTTP mode/)]);
+  });
+
+  it('names every missing variable at once, and treats blanks as missing', () => {
+    const problems = problemsOf({ LUMINATE_API_KEY: '  ' });
+    const named = problems.map((p) => p.split(' ')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'LUMINATE_URL', 'LUMINATE_API_KEY', 'LUMINATE_LOGIN_NAME', 'LUMINATE_LOGIN_PASSWORD']),
+    );
+    expect(named).toHaveLength(6);
+  });
+
+  it('names malformed values without printing them', () => {
+    const env = {
+      ...valid,
+      SLACK_BOT_TOKEN: 'xoxp-user-token-secret',
+      SLACK_APP_TOKEN: 'not-an-app-token-secret',
+      LUMINATE_URL: 'ftp://secret-host.example/site',
+      PORT: 'eighty',
+      LUMINATE_TIMEOUT_MS: '-5',
+      LUMINATE_MAX_CONNECTIONS: '0',
+      CACHE_MAX_ENTRIES: '1e9',
+      LOG_LEVEL: 'loud',
+      LUMINATE_INTERACTION_TYPES: 'phone',
+    };
+    let message = '';
+    try {
+      parseConfig(env);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'LUMINATE_URL', 'PORT', 'LUMINATE_TIMEOUT_MS', 'LUMINATE_MAX_CONNECTIONS', 'CACHE_MAX_ENTRIES', 'LOG_LEVEL', 'LUMINATE_INTERACTION_TYPES']) {
+      expect(message).toContain(name);
+    }
+    for (const value of Object.values(env).filter((v) => v.length >= 5)) expect(message).not.toContain(value);
+  });
+
+  it('refuses plain http to Luminate except on loopback, and URLs carrying credentials', () => {
+    expect(problemsOf({ ...valid, LUMINATE_URL: 'http://secure2.convio.net/org/site' })).toEqual([expect.stringMatching(/^LUMINATE_URL must be an https/)]);
+    expect(parseConfig({ ...valid, LUMINATE_URL: 'http://127.0.0.1:8080/org/site' }).luminate.url).toBe('http://127.0.0.1:8080/org/site');
+    expect(problemsOf({ ...valid, LUMINATE_URL: 'https://user:pw@secure2.convio.net/org/site' })[0]).toMatch(/must not carry credentials/);
+    expect(problemsOf({ ...valid, LUMINATE_URL: 'not a url' })[0]).toMatch(/must be an http\(s\) URL/);
+  });
+
+  it('lists the secrets for redaction', () => {
+    expect(secretsOf(parseConfig(valid)).sort()).toEqual(['api-key-value', 'password-value', 'signing-secret-value', 'xoxb-test-bot-token-value']);
+  });
+});

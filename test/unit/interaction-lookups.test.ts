@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { InteractionSource } from '../../src/luminate/client.js';
+import { LuminateApiError } from '../../src/luminate/errors.js';
+import type { InteractionLookup } from '../../src/luminate/lookup.js';
+import type { Interaction } from '../../src/luminate/schema.js';
+import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
+import { parseCommandText } from '../../src/lookup/parse.js';
+
+const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+
+/** A source that counts calls and answers when told to. */
+function controllableSource() {
+  const calls: InteractionLookup[] = [];
+  const pending: { resolve: (i: Interaction) => void; reject: (e: unknown) => void }[] = [];
+  const source: InteractionSource = {
+    getInteraction: (lookup) =>
+      new Promise((resolve, reject) => {
+        calls.push(lookup);
+        pending.push({ resolve, reject });
+      }),
+  };
+  const interaction = (id: number): Interaction => ({
+    interactionId: String(id),
+    typeId: '0',
+    categoryId: '0',
+    consId: '1',
+    createdBy: '1',
+    creationDate: null,
+    subject: `call ${calls.length}`,
+    note: null,
+  });
+  return {
+    source,
+    calls,
+    answerAll: () => pending.splice(0).forEach((p, i) => p.resolve(interaction(1000 + i))),
+    failAll: (e: unknown) => pending.splice(0).forEach((p) => p.reject(e)),
+  };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('InteractionLookups', () => {
+  it('serves a repeat lookup from the cache and says so', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const first = lookups.lookup(jane);
+    await tick();
+    s.answerAll();
+    expect((await first).cached).toBe(false);
+    const second = await lookups.lookup(jane);
+    expect(second.cached).toBe(true);
+    expect(lookups.peek(jane)?.interaction).toEqual(second.interaction);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it('shares one call between concurrent identical lookups', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const all = Promise.all(Array.from({ length: 25 }, () => lookups.lookup(jane)));
+    await tick();
+    expect(s.calls).toHaveLength(1);
+    s.answerAll();
+    const results = await all;
+    expect(new Set(results.map((r) => r.interaction.subject)).size).toBe(1);
+  });
+
+  it('treats equivalent spellings as one key', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const spellings = ['1000 jane@example.org', '01000 JANE@example.org', '1000 <mailto:Jane@Example.org|Jane@Example.org>'];
+    const all = Promise.all(spellings.map((t) => lookups.lookup((parseCommandText(t) as { lookup: InteractionLookup }).lookup)));
+    await tick();
+    s.answerAll();
+    await all;
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it('does not cache failures: the next lookup asks again', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const failing = Promise.all([lookups.lookup(jane), lookups.lookup(jane)]);
+    await tick();
+    s.failAll(new LuminateApiError('16', 'no match'));
+    await expect(failing).rejects.toBeInstanceOf(LuminateApiError);
+    expect(lookups.peek(jane)).toBeUndefined();
+    const retry = lookups.lookup(jane);
+    await tick();
+    s.answerAll();
+    expect((await retry).cached).toBe(false);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('expires answers after the TTL, by the injected clock', async () => {
+    let now = 1_000_000;
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 60, maxEntries: 10, clock: () => now });
+    const first = lookups.lookup(jane);
+    await tick();
+    s.answerAll();
+    expect((await first).fetchedAt).toBe(1_000_000);
+    now += 59_000;
+    expect(lookups.peek(jane)).toBeDefined();
+    now += 2_000;
+    expect(lookups.peek(jane)).toBeUndefined();
+  });
+
+  it('refresh reads Luminate again even when cached', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const first = lookups.lookup(jane);
+    await tick();
+    s.answerAll();
+    await first;
+    const refreshed = lookups.lookup(jane, { refresh: true });
+    await tick();
+    s.answerAll();
+    expect((await refreshed).cached).toBe(false);
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('answers every lookup of a burst larger than maxEntries, keeping at most maxEntries', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 3 });
+    const all = Promise.all(Array.from({ length: 5 }, (_, i) => lookups.lookup({ ...jane, interactionId: i })));
+    await tick();
+    s.answerAll();
+    expect((await all).map((r) => r.interaction.interactionId)).toEqual(['1000', '1001', '1002', '1003', '1004']);
+    expect(lookups.size).toBe(3);
+  });
+
+  it('with a TTL of 0 keeps nothing but still shares a call in flight', async () => {
+    let now = 1_000_000;
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 0, maxEntries: 10, clock: () => now });
+    const pair = Promise.all([lookups.lookup(jane), lookups.lookup(jane)]);
+    await tick();
+    expect(s.calls).toHaveLength(1);
+    s.answerAll();
+    await pair;
+    now += 5;
+    expect(lookups.peek(jane)).toBeUndefined();
+  });
+});
