@@ -1,8 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import { AccessPolicy } from './access/access-policy.js';
+import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
 import { registerListeners } from './listeners/index.js';
+import { LookupFlow } from './listeners/lookup-flow.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
 import { toBoltLogger, type Logger } from './logger.js';
@@ -15,6 +18,8 @@ export interface BotOptions {
   clock?: Clock;
   /** How long a lookup may take before the person is told it is still going. */
   slowNoticeMs?: number;
+  /** Where audit lines go; stdout by default. */
+  audit?: AuditLog;
 }
 
 export interface Bot {
@@ -34,7 +39,7 @@ export interface Bot {
   readonly pendingAnswers: number;
 }
 
-export function createBot({ config, logger, lookups, clock = Date.now, slowNoticeMs = 1500 }: BotOptions): Bot {
+export function createBot({ config, logger, lookups, clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
   const boltLogger = toBoltLogger(logger, config.logLevel);
   const work = new WorkTracker();
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
@@ -79,8 +84,21 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     },
   });
 
+  const access = new AccessPolicy({
+    ...config.access,
+    listGroupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+    clock,
+  });
+  const answers = new LookupAnswers({
+    lookups,
+    typeNames: config.luminate.interactionTypeNames,
+    adminUrlTemplate: config.luminate.adminUrlTemplate,
+    logger,
+    clock,
+  });
   registerListeners(app, {
-    answers: new LookupAnswers({ lookups, typeNames: config.luminate.interactionTypeNames, logger, clock }),
+    flow: new LookupFlow({ answers, access, audit, accessContact: config.access.contact, clock }),
+    audit,
     work,
     logger,
     slowNoticeMs,

@@ -16,6 +16,14 @@ export interface Config {
     apiUrl: string | undefined;
   };
   port: number;
+  /** Who may look up interactions. All empty: everyone in the workspace. */
+  access: {
+    users: ReadonlySet<string>;
+    usergroups: ReadonlySet<string>;
+    channels: ReadonlySet<string>;
+    /** A user (`U…`), user group (`S…`) or plain words naming who grants access; shown to people refused. */
+    contact: string | undefined;
+  };
   luminate: {
     /** Site base without a trailing slash; the bot calls `${url}/SRConsAPI`. */
     url: string;
@@ -26,6 +34,8 @@ export interface Config {
     maxConnections: number;
     /** Readable names for interaction type ids; Luminate's API has no method that lists them. */
     interactionTypeNames: ReadonlyMap<string, string>;
+    /** Link to a constituent's record in the admin site, with `{consId}` where the id goes. */
+    adminUrlTemplate: string;
   };
   cache: {
     ttlSeconds: number;
@@ -98,12 +108,35 @@ const typeNames = z
     return names;
   });
 
+/** Comma-separated Slack ids of one kind, e.g. `U012AB,U034CD`. */
+const idList = (pattern: RegExp, example: string) =>
+  z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const ids = raw.split(',').map((id) => id.trim()).filter(Boolean);
+      if (ids.some((id) => !pattern.test(id))) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of Slack ids like ${example}` });
+        return z.NEVER;
+      }
+      return new Set(ids);
+    });
+
+const adminUrlTemplate = z
+  .string()
+  .refine((t) => t.includes('{consId}'), 'must contain {consId} where the constituent id goes')
+  .refine((t) => /^https:\/\/[^\s]+$/.test(t) || /^http:\/\/(localhost|127\.[\d.]+)[:/]/.test(t), 'must be an https:// URL');
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: required('the bot token from OAuth & Permissions').regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: baseUrl('Slack Web API base').optional(),
   PORT: integer(3000, 0, 65535),
+  SLACK_ALLOWED_USERS: idList(/^[UW][A-Z0-9]{2,}$/, 'U012ABCDEF'),
+  SLACK_ALLOWED_USERGROUPS: idList(/^S[A-Z0-9]{2,}$/, 'S012ABCDEF'),
+  SLACK_ALLOWED_CHANNELS: idList(/^[CGD][A-Z0-9]{2,}$/, 'C012ABCDEF'),
+  SLACK_ACCESS_CONTACT: z.string().max(200, 'must be at most 200 characters').optional(),
   LUMINATE_URL: baseUrl('the site base, e.g. https://secure2.convio.net/yourorg/site'),
   LUMINATE_API_KEY: required('the Luminate Online API key'),
   LUMINATE_LOGIN_NAME: required('the API administrator service account'),
@@ -111,6 +144,7 @@ const envSchema = z.object({
   LUMINATE_TIMEOUT_MS: integer(10_000, 100, 120_000),
   LUMINATE_MAX_CONNECTIONS: integer(10, 1, 256),
   LUMINATE_INTERACTION_TYPES: typeNames,
+  LUMINATE_ADMIN_URL_TEMPLATE: adminUrlTemplate.optional(),
   CACHE_TTL_SECONDS: integer(300, 0, 86_400),
   CACHE_MAX_ENTRIES: integer(5000, 1, 10_000_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -139,6 +173,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       apiUrl: e.SLACK_API_URL === undefined ? undefined : `${e.SLACK_API_URL}/`,
     },
     port: e.PORT,
+    access: {
+      users: e.SLACK_ALLOWED_USERS,
+      usergroups: e.SLACK_ALLOWED_USERGROUPS,
+      channels: e.SLACK_ALLOWED_CHANNELS,
+      contact: e.SLACK_ACCESS_CONTACT?.trim(),
+    },
     luminate: {
       url: e.LUMINATE_URL,
       apiKey: e.LUMINATE_API_KEY,
@@ -147,6 +187,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       timeoutMs: e.LUMINATE_TIMEOUT_MS,
       maxConnections: e.LUMINATE_MAX_CONNECTIONS,
       interactionTypeNames: e.LUMINATE_INTERACTION_TYPES,
+      adminUrlTemplate: e.LUMINATE_ADMIN_URL_TEMPLATE ?? defaultAdminUrlTemplate(e.LUMINATE_URL),
     },
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
     logLevel: e.LOG_LEVEL,
@@ -162,4 +203,14 @@ export function secretsOf(config: Config): string[] {
     config.luminate.apiKey,
     config.luminate.loginPassword,
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+/**
+ * Luminate serves its admin pages beside the public site: `…/yourorg/site` and
+ * `…/yourorg/admin`. The constituent profile page is `ConsProfileUser`; sites
+ * that differ set `LUMINATE_ADMIN_URL_TEMPLATE`.
+ */
+function defaultAdminUrlTemplate(siteUrl: string): string {
+  const adminBase = /\/site$/i.test(siteUrl) ? siteUrl.replace(/\/site$/i, '/admin') : `${siteUrl}/admin`;
+  return `${adminBase}/ConsProfileUser?consId={consId}`;
 }

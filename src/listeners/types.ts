@@ -1,10 +1,13 @@
-import type { LookupAnswers } from '../lookup/answer-lookups.js';
+import type { AuditLog } from '../audit.js';
 import type { Logger } from '../logger.js';
 import type { WorkTracker } from '../work-tracker.js';
+import type { LookupFlow } from './lookup-flow.js';
 
 /** What listeners need, passed in so tests build the app with stand-ins. */
 export interface ListenerDependencies {
-  answers: LookupAnswers;
+  /** Access check, lookup and audit, for every surface. */
+  flow: LookupFlow;
+  audit: AuditLog;
   /** Work after `ack()`, drained on shutdown. */
   work: WorkTracker;
   logger: Logger;

@@ -1,11 +1,13 @@
+import { constituentAdminUrl } from '../luminate/admin-url.js';
 import { LuminateApiError, LuminateError } from '../luminate/errors.js';
 import type { InteractionLookup } from '../luminate/lookup.js';
-import { renderInteractionCard, type SlackMessage } from '../slack/interaction-card.js';
+import { renderInteractionCard, type CardOptions, type SlackMessage } from '../slack/interaction-card.js';
 import { lookupFailureMessage } from '../slack/messages.js';
 import type { Logger } from '../logger.js';
+import { encodeCardReference, type CardReference } from './card-reference.js';
 import type { Clock, InteractionLookups, LookupResult } from './interaction-lookups.js';
 
-/** How a lookup ended, in the words the audit trail and metrics use. */
+/** How a lookup ended, in the words the audit trail uses. */
 export type LookupOutcome = 'found' | 'not_found' | 'error';
 
 export interface LookupAnswer {
@@ -14,16 +16,27 @@ export interface LookupAnswer {
   cached: boolean;
 }
 
+/**
+ * Who the card is for. A private card (ephemeral or in a modal) carries
+ * Refresh, Share where there is a channel to share into, and Open in Luminate;
+ * a shared card in a channel carries only the link and says who shared it.
+ */
+export type Presentation =
+  | { kind: 'private'; reference: CardReference; canShare: boolean; footer?: string }
+  | { kind: 'shared'; sharedBy: string };
+
 export interface LookupAnswersOptions {
   lookups: InteractionLookups;
   typeNames: ReadonlyMap<string, string>;
+  /** `LUMINATE_ADMIN_URL_TEMPLATE`, with `{consId}`. */
+  adminUrlTemplate: string;
   logger: Logger;
   clock?: Clock;
 }
 
 /**
  * Turns a lookup into the message a person reads: the card, or what went wrong
- * and what to do. Every surface (command, shortcut, modal) answers through this.
+ * and what to do. Every surface (command, shortcut, modal, buttons) answers through this.
  */
 export class LookupAnswers {
   readonly #options: Required<LookupAnswersOptions>;
@@ -33,15 +46,15 @@ export class LookupAnswers {
   }
 
   /** The card from a fresh cached answer, without waiting: lets a listener put it in its ack. */
-  fromCache(lookup: InteractionLookup): LookupAnswer | undefined {
+  fromCache(lookup: InteractionLookup, presentation: Presentation): LookupAnswer | undefined {
     const hit = this.#options.lookups.peek(lookup);
-    return hit && this.#card(hit);
+    return hit && this.#card(hit, presentation);
   }
 
   /** Never rejects: failures become a message, and are logged by their typed error. */
-  async answer(lookup: InteractionLookup, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupAnswer> {
+  async answer(lookup: InteractionLookup, presentation: Presentation, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupAnswer> {
     try {
-      return this.#card(await this.#options.lookups.lookup(lookup, { refresh }));
+      return this.#card(await this.#options.lookups.lookup(lookup, { refresh }), presentation);
     } catch (error) {
       const notFound = error instanceof LuminateApiError && error.reason === 'not_found';
       const fields = { interactionId: lookup.interactionId, identifierKind: lookup.identifier.kind, error };
@@ -52,9 +65,17 @@ export class LookupAnswers {
     }
   }
 
-  #card(result: LookupResult): LookupAnswer {
-    const { typeNames, clock } = this.#options;
-    const message = renderInteractionCard(result.interaction, { ...result, now: clock(), typeNames });
+  #card(result: LookupResult, presentation: Presentation): LookupAnswer {
+    const { typeNames, clock, adminUrlTemplate } = this.#options;
+    const openUrl = constituentAdminUrl(adminUrlTemplate, result.interaction.consId);
+    const options: CardOptions =
+      presentation.kind === 'private'
+        ? {
+            buttons: { value: encodeCardReference(presentation.reference), refresh: true, share: presentation.canShare, openUrl },
+            footer: presentation.footer,
+          }
+        : { buttons: { value: '', refresh: false, share: false, openUrl }, footer: `Shared by <@${presentation.sharedBy}>.` };
+    const message = renderInteractionCard(result.interaction, { ...result, now: clock(), typeNames }, options);
     return { message, outcome: 'found', cached: result.cached };
   }
 }

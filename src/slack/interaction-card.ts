@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
-
-type KnownBlock = types.KnownBlock;
 import type { Interaction } from '../luminate/schema.js';
 import { LIMITS, describeAge, mrkdwn, plainText, slackDate, truncateMrkdwn, escapeMrkdwn } from './mrkdwn.js';
+
+type KnownBlock = types.KnownBlock;
 
 /** A message body: blocks plus the `text` Slack uses for notifications and screen readers. */
 export interface SlackMessage {
@@ -17,6 +17,28 @@ export interface CardContext {
   now: number;
   /** Interaction type id → readable name (Luminate's API has no method that lists them). */
   typeNames: ReadonlyMap<string, string>;
+}
+
+/** Action ids on the card; listeners register on these. */
+export const CARD_ACTIONS = {
+  refresh: 'interaction_refresh',
+  share: 'interaction_share',
+  open: 'interaction_open',
+} as const;
+
+/** Which buttons the card carries. `value` identifies the lookup for Refresh and Share (at most 2000 characters). */
+export interface CardButtons {
+  value: string;
+  refresh: boolean;
+  share: boolean;
+  /** The constituent's record in Luminate's admin site, or null when there is no constituent id. */
+  openUrl: string | null;
+}
+
+export interface CardOptions {
+  buttons?: CardButtons;
+  /** A line under the card, e.g. who shared it; already-safe mrkdwn. */
+  footer?: string;
 }
 
 const NOTE_LABEL = '*Note*\n';
@@ -70,7 +92,7 @@ function capitalise(text: string): string {
  * context always give the same blocks, and every Luminate string in them is
  * escaped and within Block Kit's limits.
  */
-export function renderInteractionCard(interaction: Interaction, context: CardContext): SlackMessage {
+export function renderInteractionCard(interaction: Interaction, context: CardContext, options: CardOptions = {}): SlackMessage {
   const subject = interaction.subject?.trim() || `Interaction ${interaction.interactionId}`;
   const freshness = context.cached
     ? `From Luminate Online · cached, fetched ${describeAge(context.now - context.fetchedAt)}`
@@ -90,10 +112,36 @@ export function renderInteractionCard(interaction: Interaction, context: CardCon
     },
     ...noteBlocks(interaction),
     { type: 'divider' },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: `${freshness}.` }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(`${freshness}.${options.footer ? ` ${options.footer}` : ''}`, LIMITS.contextText) }] },
   ];
+  const actions = options.buttons && buttonElements(options.buttons);
+  if (actions && actions.length > 0) blocks.push({ type: 'actions', block_id: 'interaction_actions', elements: actions });
   return {
     text: truncateMrkdwn(`Interaction ${mrkdwn(interaction.interactionId, 100)}: ${escapeMrkdwn(subject)}`, LIMITS.fallbackText),
     blocks: blocks.slice(0, LIMITS.blocksPerMessage),
   };
+}
+
+function buttonElements({ value, refresh, share, openUrl }: CardButtons): types.Button[] {
+  const buttons: types.Button[] = [];
+  if (refresh) buttons.push({ type: 'button', action_id: CARD_ACTIONS.refresh, text: { type: 'plain_text', text: 'Refresh' }, value });
+  if (share) {
+    buttons.push({
+      type: 'button',
+      action_id: CARD_ACTIONS.share,
+      text: { type: 'plain_text', text: 'Share in channel' },
+      value,
+      // Sharing is the one way donor data leaves the asker's view: Slack asks before it sends the click.
+      confirm: {
+        title: { type: 'plain_text', text: 'Share with the channel?' },
+        text: { type: 'mrkdwn', text: "Everyone in this channel will see this donor's interaction, including the note." },
+        confirm: { type: 'plain_text', text: 'Share' },
+        deny: { type: 'plain_text', text: 'Cancel' },
+      },
+    });
+  }
+  if (openUrl && openUrl.length <= LIMITS.buttonUrl) {
+    buttons.push({ type: 'button', action_id: CARD_ACTIONS.open, text: { type: 'plain_text', text: 'Open in Luminate' }, url: openUrl });
+  }
+  return buttons;
 }

@@ -1,11 +1,11 @@
 import type { types } from '@slack/bolt';
-
-type KnownBlock = types.KnownBlock;
 import { LuminateApiError, LuminateError, LuminateTimeoutError } from '../luminate/errors.js';
 import { formatIdentifier, type InteractionLookup } from '../luminate/lookup.js';
 import { COMMAND_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
 import { LIMITS, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
+
+type KnownBlock = types.KnownBlock;
 
 /**
  * What a person reads when a lookup fails: what happened, and what to do.
@@ -170,4 +170,46 @@ export function usageMessage(): SlackMessage {
     },
   ];
   return { text: `Look up a Luminate Online interaction: ${mrkdwn(COMMAND_FORM, 200)}`, blocks };
+}
+
+/** A Slack id becomes a mention; anything else is shown as (escaped) words. */
+function contactText(contact: string | undefined): string {
+  if (!contact) return 'whoever manages the Luminate Interactions app in your workspace';
+  if (/^[UW][A-Z0-9]{2,}$/.test(contact)) return `<@${contact}>`;
+  if (/^S[A-Z0-9]{2,}$/.test(contact)) return `<!subteam^${contact}>`;
+  if (/^C[A-Z0-9]{2,}$/.test(contact)) return `<#${contact}>`;
+  return mrkdwn(contact, 200);
+}
+
+export type DenialReason = 'user' | 'channel' | 'no_channel' | 'check_failed';
+
+/** What a refused person reads: why, and who can change it. Never anything about the donor. */
+export function accessDeniedMessage(reason: DenialReason, { contact, channels }: { contact?: string; channels: readonly string[] }): SlackMessage {
+  const who = contactText(contact);
+  const channelList = channels.slice(0, 10).map((c) => `<#${c}>`).join(', ');
+  switch (reason) {
+    case 'user':
+      return notice(':no_entry:', "You don't have access to donor interactions from Luminate Online.", `Ask ${who} to add you.`, `You don't have access to donor interactions. Ask ${who} to add you.`);
+    case 'channel':
+      return notice(
+        ':no_entry:',
+        "Donor interactions can't be looked up in this channel.",
+        `Use ${channelList || 'an allowed channel'}, or ask ${who} to allow this one.`,
+        "Donor interactions can't be looked up in this channel.",
+      );
+    case 'no_channel':
+      return notice(
+        ':no_entry:',
+        'Donor interactions can only be looked up from allowed channels.',
+        `Use \`/interaction\` or the message shortcut in ${channelList || 'an allowed channel'}.`,
+        'Donor interactions can only be looked up from allowed channels.',
+      );
+    case 'check_failed':
+      return notice(
+        ':warning:',
+        "The bot couldn't confirm your access just now: Slack did not answer.",
+        `Try again in a minute. If it keeps happening, tell ${who}.`,
+        "The bot couldn't confirm your access just now. Try again in a minute.",
+      );
+  }
 }

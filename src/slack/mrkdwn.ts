@@ -16,6 +16,10 @@ export const LIMITS = {
   contextElements: 10,
   contextText: 2000,
   buttonText: 75,
+  buttonValue: 2000,
+  buttonUrl: 3000,
+  modalTitle: 24,
+  privateMetadata: 3000,
   /** Slack shows at most ~4000 characters of a message's `text` and truncates notifications well before. */
   fallbackText: 3000,
 } as const;

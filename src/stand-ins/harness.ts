@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createBot, type Bot } from '../app.js';
 import { parseConfig, secretsOf, type Config } from '../config.js';
+import { createAuditLog } from '../audit.js';
 import { createLogger } from '../logger.js';
 import { LuminateClient } from '../luminate/client.js';
 import { InteractionLookups, type Clock } from '../lookup/interaction-lookups.js';
 import { StandInLuminate } from './luminate.js';
-import { postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
+import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
 
 /**
@@ -22,10 +23,14 @@ export interface StandInSystem {
   signingSecret: string;
   /** Every log line the bot wrote, already redacted. */
   logLines: string[];
+  /** Every audit line, parsed. */
+  audit: Record<string, unknown>[];
   /** Every secret the bot was given, to prove none leaks. */
   secrets: string[];
   /** Sends a signed `/interaction` and resolves with the ack and the response_url it used. */
   slashCommand(text: string, fields?: Partial<SlashCommandFields>): Promise<SignedResponse & { responseUrl: string }>;
+  /** Sends a signed interactive payload (shortcut, button click, modal submission). */
+  interact(payload: Record<string, unknown>): Promise<SignedResponse>;
   stop(): Promise<void>;
 }
 
@@ -76,10 +81,18 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
       options.echoLog?.(line);
     },
   });
+  const audit: Record<string, unknown>[] = [];
   const client = new LuminateClient(config.luminate);
   const clock = options.clock ?? Date.now;
   const lookups = new InteractionLookups({ source: client, ...config.cache, clock });
-  const bot = createBot({ config, logger, lookups, clock, slowNoticeMs: options.slowNoticeMs ?? 1500 });
+  const bot = createBot({
+    config,
+    logger,
+    lookups,
+    clock,
+    slowNoticeMs: options.slowNoticeMs ?? 1500,
+    audit: createAuditLog({ clock, write: (line) => audit.push(JSON.parse(line) as Record<string, unknown>) }),
+  });
   const { port } = await bot.start({ port: 0, host: '127.0.0.1' });
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
 
@@ -91,11 +104,15 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     botUrl,
     signingSecret,
     logLines,
+    audit,
     secrets: [botToken, signingSecret, apiKey, loginPassword],
     async slashCommand(text, fields = {}) {
       const responseUrl = fields.response_url ?? slack.newResponseUrl();
       const response = await postSigned(botUrl, signingSecret, slashCommandBody({ text, ...fields, response_url: responseUrl }));
       return { ...response, responseUrl };
+    },
+    interact(payload) {
+      return postSigned(botUrl, signingSecret, interactivityBody(payload));
     },
     async stop() {
       await bot.stop(2000);

@@ -34,6 +34,10 @@ export class StandInSlack {
   readonly responses: ResponsePost[] = [];
   /** Status for response_url posts, e.g. 404 for an expired URL. */
   responseStatus = 200;
+  /** Web API methods made to fail, with Slack's error code, e.g. `chat.postEphemeral` → `channel_not_found`. */
+  readonly failingMethods = new Map<string, string>();
+  /** Members of each user group, for `usergroups.users.list`. */
+  readonly usergroups = new Map<string, string[]>();
 
   readonly #server: Server;
   readonly #options: Required<StandInSlackOptions>;
@@ -108,6 +112,7 @@ export class StandInSlack {
     this.apiCalls.length = 0;
     this.responses.length = 0;
     this.responseStatus = 200;
+    this.failingMethods.clear();
   }
 
   async close(): Promise<void> {
@@ -137,17 +142,23 @@ export class StandInSlack {
       const authorized = req.headers.authorization === `Bearer ${this.#options.botToken}`;
       const { token: _token, ...args } = body;
       this.apiCalls.push({ method, args, authorized });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.#answer(method, authorized)));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.#answer(method, authorized, args)));
       this.#notify();
       return;
     }
     res.writeHead(404).end();
   }
 
-  #answer(method: string, authorized: boolean): Record<string, unknown> {
+  #answer(method: string, authorized: boolean, args: Record<string, unknown>): Record<string, unknown> {
     if (!authorized) return { ok: false, error: 'invalid_auth' };
+    const failure = this.failingMethods.get(method);
+    if (failure) return { ok: false, error: failure };
     const { teamId, botUserId } = this.#options;
     switch (method) {
+      case 'usergroups.users.list': {
+        const members = this.usergroups.get(String(args.usergroup));
+        return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'auth.test':
         return { ok: true, url: 'https://stand-in.slack.test/', team: 'Stand-in workspace', user: 'luminate-bot', team_id: teamId, user_id: botUserId, bot_id: 'B0BOT' };
       case 'chat.postEphemeral':

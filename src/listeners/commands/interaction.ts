@@ -1,7 +1,9 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { InteractionLookup } from '../../luminate/lookup.js';
+import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseCommandText } from '../../lookup/parse.js';
 import { invalidInputMessage, lookingUpMessage, usageMessage } from '../../slack/messages.js';
+import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
 
 export const INTERACTION_COMMAND = '/interaction';
@@ -9,19 +11,29 @@ export const INTERACTION_COMMAND = '/interaction';
 /**
  * `/interaction <id> <identifier>`. Acks at once whatever Luminate does: help,
  * input problems and cached cards go in the ack itself; anything that needs
- * Luminate is answered through `response_url`, always ephemerally.
+ * Luminate (or a Slack call to check access) is answered through
+ * `response_url`, always ephemerally.
  */
 export function interactionCommand(deps: ListenerDependencies) {
   return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const request: LookupRequest = { userId: command.user_id, teamId: command.team_id ?? null, channelId: command.channel_id ?? null, surface: 'command' };
     const parsed = parseCommandText(command.text ?? '');
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...usageMessage() });
-    if (parsed.kind === 'invalid') return ack({ response_type: 'ephemeral', ...invalidInputMessage(parsed.problem) });
+    if (parsed.kind === 'invalid') {
+      deps.flow.recordInvalid(request);
+      return ack({ response_type: 'ephemeral', ...invalidInputMessage(parsed.problem) });
+    }
 
-    const cached = deps.answers.fromCache(parsed.lookup);
-    if (cached) return ack({ response_type: 'ephemeral', ...cached.message });
+    const presentation: Presentation = {
+      kind: 'private',
+      reference: { lookup: parsed.lookup, channelId: request.channelId, threadTs: null },
+      canShare: request.channelId !== null,
+    };
+    const immediate = deps.flow.immediate(request, parsed.lookup, presentation);
+    if (immediate) return ack({ response_type: 'ephemeral', ...immediate.message });
 
     await ack();
-    await deps.work.run(() => answerLater(deps, parsed.lookup, respond));
+    await deps.work.run(() => answerLater(deps, request, parsed.lookup, presentation, respond));
   };
 }
 
@@ -30,17 +42,23 @@ export function interactionCommand(deps: ListenerDependencies) {
  * note first, so the person knows the command was heard; the card then
  * replaces it where Slack allows and follows it where it does not.
  */
-async function answerLater(deps: ListenerDependencies, lookup: InteractionLookup, respond: RespondFn): Promise<void> {
+async function answerLater(
+  deps: ListenerDependencies,
+  request: LookupRequest,
+  lookup: InteractionLookup,
+  presentation: Presentation,
+  respond: RespondFn,
+): Promise<void> {
   let noticeSent: Promise<unknown> | undefined;
   const timer = setTimeout(() => {
     noticeSent = respond({ response_type: 'ephemeral', ...lookingUpMessage(lookup) }).catch((error: unknown) =>
       deps.logger.warn('could not post the looking-up notice', { error }),
     );
   }, deps.slowNoticeMs);
-  const answer = await deps.answers.answer(lookup).finally(() => clearTimeout(timer));
+  const result = await deps.flow.run(request, lookup, presentation).finally(() => clearTimeout(timer));
   await noticeSent;
   try {
-    await respond({ response_type: 'ephemeral', ...(noticeSent ? { replace_original: true } : {}), ...answer.message });
+    await respond({ response_type: 'ephemeral', ...(noticeSent ? { replace_original: true } : {}), ...result.message });
   } catch (error) {
     deps.logger.warn('could not post the answer to response_url', { error, interactionId: lookup.interactionId });
   }

@@ -1,0 +1,93 @@
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../lookup/interaction-lookups.js';
+
+/** Who is asking, and where. `channelId` is null for surfaces with no channel (a global shortcut's modal). */
+export interface Requester {
+  userId: string;
+  channelId: string | null;
+}
+
+export type AccessDecision =
+  | { allowed: true }
+  | { allowed: false; reason: 'user' | 'channel' | 'no_channel' | 'check_failed' };
+
+export interface AccessPolicyOptions {
+  users: ReadonlySet<string>;
+  usergroups: ReadonlySet<string>;
+  channels: ReadonlySet<string>;
+  /** `usergroups.users.list`: the members of one user group. */
+  listGroupMembers: (usergroupId: string) => Promise<readonly string[]>;
+  /** How long group membership is trusted before it is read again. */
+  membershipTtlMs?: number;
+  clock?: Clock;
+}
+
+/**
+ * SLACK_ALLOWED_USERS / _USERGROUPS / _CHANNELS. With none set everyone may
+ * look up. With users or groups set, the requester must be one of the users or
+ * in one of the groups; with channels set, the request must come from one of
+ * them. A membership that cannot be read refuses: donor data fails closed.
+ */
+export class AccessPolicy {
+  readonly #options: AccessPolicyOptions;
+  readonly #members: LRUCache<string, ReadonlySet<string>>;
+
+  constructor(options: AccessPolicyOptions) {
+    this.#options = options;
+    const clock = options.clock ?? Date.now;
+    this.#members = new LRUCache<string, ReadonlySet<string>>({
+      max: Math.max(1, options.usergroups.size),
+      ttl: options.membershipTtlMs ?? 60_000,
+      ttlResolution: 0,
+      perf: { now: clock },
+      fetchMethod: async (groupId) => new Set(await options.listGroupMembers(groupId)),
+    });
+  }
+
+  /** True when no allow-list is set: the whole workspace may look up. */
+  get isOpen(): boolean {
+    const { users, usergroups, channels } = this.#options;
+    return users.size === 0 && usergroups.size === 0 && channels.size === 0;
+  }
+
+  /** The channel ids people may use, to name them in a refusal. */
+  get allowedChannels(): readonly string[] {
+    return [...this.#options.channels];
+  }
+
+  /** A decision without I/O, or undefined when group membership must be read first. */
+  peek(requester: Requester): AccessDecision | undefined {
+    const channel = this.#channelDecision(requester);
+    if (channel) return channel;
+    const { users, usergroups } = this.#options;
+    if ((users.size === 0 && usergroups.size === 0) || users.has(requester.userId)) return { allowed: true };
+    let unknown = false;
+    for (const group of usergroups) {
+      const members = this.#members.get(group);
+      if (members?.has(requester.userId)) return { allowed: true };
+      if (!members) unknown = true;
+    }
+    return unknown ? undefined : { allowed: false, reason: 'user' };
+  }
+
+  async check(requester: Requester): Promise<AccessDecision> {
+    const quick = this.peek(requester);
+    if (quick) return quick;
+    try {
+      for (const group of this.#options.usergroups) {
+        const members = await this.#members.fetch(group);
+        if (members?.has(requester.userId)) return { allowed: true };
+      }
+    } catch {
+      return { allowed: false, reason: 'check_failed' };
+    }
+    return { allowed: false, reason: 'user' };
+  }
+
+  #channelDecision({ channelId }: Requester): AccessDecision | undefined {
+    const { channels } = this.#options;
+    if (channels.size === 0) return undefined;
+    if (channelId === null) return { allowed: false, reason: 'no_channel' };
+    return channels.has(channelId) ? undefined : { allowed: false, reason: 'channel' };
+  }
+}

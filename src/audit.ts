@@ -1,0 +1,68 @@
+import type { IdentifierKind } from './luminate/lookup.js';
+
+/** Where a lookup came from. Names are an interface: admins' log queries match on them. */
+export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share';
+export type AuditOutcome = 'found' | 'not_found' | 'invalid' | 'denied' | 'error';
+
+export interface LookupAuditEvent {
+  user: string;
+  team: string | null;
+  channel: string | null;
+  surface: Surface;
+  interactionId: number | null;
+  identifierKind: IdentifierKind | null;
+  outcome: AuditOutcome;
+  cached: boolean;
+  ms: number;
+}
+
+export interface ShareAuditEvent {
+  user: string;
+  team: string | null;
+  /** The channel the card was posted to, for everyone in it to read. */
+  channel: string;
+  threadTs: string | null;
+  interactionId: number;
+  identifierKind: IdentifierKind;
+  outcome: 'shared' | 'error';
+}
+
+export interface AuditLog {
+  lookup(event: LookupAuditEvent): void;
+  share(event: ShareAuditEvent): void;
+}
+
+/**
+ * One JSON line per lookup, refusal and share, on stdout beside the logs, whatever
+ * LOG_LEVEL says. Deliberately holds no donor data: no email, no note, no subject.
+ */
+export function createAuditLog({
+  write = (line: string) => process.stdout.write(line),
+  clock = Date.now,
+}: { write?: (line: string) => void; clock?: () => number } = {}): AuditLog {
+  const emit = (event: string, fields: object) => write(`${JSON.stringify({ event, ...fields, at: new Date(clock()).toISOString() })}\n`);
+  return {
+    lookup: (e) =>
+      emit('interaction.lookup', {
+        user: e.user,
+        team: e.team,
+        channel: e.channel,
+        surface: e.surface,
+        interactionId: e.interactionId,
+        identifierKind: e.identifierKind,
+        outcome: e.outcome,
+        cached: e.cached,
+        ms: Math.round(e.ms),
+      }),
+    share: (e) =>
+      emit('interaction.share', {
+        user: e.user,
+        team: e.team,
+        channel: e.channel,
+        threadTs: e.threadTs,
+        interactionId: e.interactionId,
+        identifierKind: e.identifierKind,
+        outcome: e.outcome,
+      }),
+  };
+}

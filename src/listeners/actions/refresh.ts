@@ -1,0 +1,28 @@
+import type { ButtonAction } from '@slack/bolt';
+import { decodeCardReference } from '../../lookup/card-reference.js';
+import type { ListenerDependencies } from '../types.js';
+import { inModal, replaceClickedCard, type CardActionArgs } from './card-origin.js';
+
+/** Refresh: reads Luminate again, past the cache, and replaces the card. Access is checked again. */
+export function refreshCard(deps: ListenerDependencies) {
+  return async (args: CardActionArgs): Promise<void> => {
+    const { ack, body, action } = args;
+    await ack();
+    const reference = decodeCardReference((action as ButtonAction).value);
+    if (!reference) {
+      deps.logger.warn('refresh clicked with an unreadable button value');
+      return;
+    }
+    // Where the click happened is Slack's word; where the card was asked for is ours. Prefer Slack's.
+    const channelId = inModal(body) ? reference.channelId : (body.channel?.id ?? reference.channelId);
+    await deps.work.run(async () => {
+      const result = await deps.flow.run(
+        { userId: body.user.id, teamId: body.team?.id ?? null, channelId, surface: 'refresh' },
+        reference.lookup,
+        { kind: 'private', reference, canShare: reference.channelId !== null },
+        { refresh: true },
+      );
+      await replaceClickedCard(deps, args, result.message);
+    });
+  };
+}

@@ -1,0 +1,86 @@
+import type { ButtonAction } from '@slack/bolt';
+import { decodeCardReference, type CardReference } from '../../lookup/card-reference.js';
+import type { SlackMessage } from '../../slack/interaction-card.js';
+import type { ListenerDependencies } from '../types.js';
+import { inModal, replaceClickedCard, tellClicker, type CardActionArgs } from './card-origin.js';
+
+const notice = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+
+/** Errors from chat.postMessage that mean "the bot is not in that channel". */
+const NOT_A_MEMBER = /not_in_channel|channel_not_found/;
+
+/**
+ * Share in channel: the one way donor data leaves the asker's view. Slack has
+ * already shown the confirmation dialog; access is checked again for the
+ * channel the card goes to, and the share is audited as its own event.
+ */
+export function shareCard(deps: ListenerDependencies) {
+  return async (args: CardActionArgs): Promise<void> => {
+    const { ack, body, action } = args;
+    await ack();
+    const reference = decodeCardReference((action as ButtonAction).value);
+    const channelId = inModal(body) ? reference?.channelId : (body.channel?.id ?? reference?.channelId);
+    if (!reference || !channelId) {
+      await tellClicker(deps, args, notice(':warning: There is no channel to share this card into.'));
+      return;
+    }
+    const userId = body.user.id;
+    const threadTs = reference.threadTs ?? (body.container as { thread_ts?: string } | undefined)?.thread_ts ?? null;
+    await deps.work.run(async () => {
+      const result = await deps.flow.run({ userId, teamId: body.team?.id ?? null, channelId, surface: 'share' }, reference.lookup, {
+        kind: 'shared',
+        sharedBy: userId,
+      });
+      if (!result.allowed) return replaceClickedCard(deps, args, result.message);
+      if (!result.found) return tellClicker(deps, args, result.message);
+
+      const shared = await postToChannel(deps, args, channelId, threadTs, result.message);
+      deps.audit.share({
+        user: userId,
+        team: body.team?.id ?? null,
+        channel: channelId,
+        threadTs,
+        interactionId: reference.lookup.interactionId,
+        identifierKind: reference.lookup.identifier.kind,
+        outcome: shared ? 'shared' : 'error',
+      });
+      if (shared) await confirm(deps, args, reference, channelId);
+    });
+  };
+}
+
+/** chat.postMessage keeps the thread; when the bot is not in the channel, the click's response_url can still post there. */
+async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, channel: string, threadTs: string | null, message: SlackMessage): Promise<boolean> {
+  try {
+    await args.client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), text: message.text, blocks: message.blocks });
+    return true;
+  } catch (error) {
+    const notMember = NOT_A_MEMBER.test(String((error as { data?: { error?: string } }).data?.error ?? ''));
+    deps.logger.warn('chat.postMessage failed while sharing', { error, notMember });
+    if (notMember && !inModal(args.body)) {
+      try {
+        await args.respond({ response_type: 'in_channel', replace_original: false, ...message });
+        return true;
+      } catch (fallbackError) {
+        deps.logger.warn('response_url could not share either', { error: fallbackError });
+      }
+    }
+    await tellClicker(
+      deps,
+      args,
+      notice(
+        notMember
+          ? ':warning: The bot is not in this channel, so it cannot share here. Add it with `/invite @Luminate Interactions`, then try again.'
+          : ':warning: Slack did not accept the shared card. Try again in a minute.',
+      ),
+    );
+    return false;
+  }
+}
+
+/** The asker's own card, now without the Share button and saying it was shared. */
+async function confirm(deps: ListenerDependencies, args: CardActionArgs, reference: CardReference, channelId: string): Promise<void> {
+  const footer = `:white_check_mark: You shared this in <#${channelId}>.`;
+  const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: false, footer });
+  await (card ? replaceClickedCard(deps, args, card) : tellClicker(deps, args, notice(footer)));
+}

@@ -1,0 +1,100 @@
+import type { AllMiddlewareArgs, MessageShortcut, RespondFn, SlackShortcutMiddlewareArgs, webApi } from '@slack/bolt';
+import { findLookupInMessage, type MessageFindings } from '../../lookup/find-in-message.js';
+import { formatIdentifier } from '../../luminate/lookup.js';
+import type { SlackMessage } from '../../slack/interaction-card.js';
+import { lookupFormView, type ModalOrigin } from '../../slack/lookup-modal.js';
+import { mrkdwn } from '../../slack/mrkdwn.js';
+import type { LookupRequest } from '../lookup-flow.js';
+import type { ListenerDependencies } from '../types.js';
+
+export const MESSAGE_SHORTCUT_CALLBACK_ID = 'lookup_interaction_from_message';
+
+interface ShortcutMessage {
+  text?: string;
+  ts: string;
+  thread_ts?: string;
+  reply_count?: number;
+}
+
+/**
+ * An ephemeral message in a thread shows only where the thread already exists:
+ * a reply's thread, or a parent that has replies. Otherwise the answer goes in
+ * the channel, still only to the person who asked.
+ */
+export function threadFor(message: ShortcutMessage): string | null {
+  if (message.thread_ts) return message.thread_ts;
+  return (message.reply_count ?? 0) > 0 ? message.ts : null;
+}
+
+/** "Look up interaction" on a message: answer in its thread, or ask in a modal for what the message lacks. */
+export function messageShortcut(deps: ListenerDependencies) {
+  return async ({ shortcut, ack, client, respond }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
+    await ack();
+    const message = shortcut.message as ShortcutMessage;
+    const origin: ModalOrigin = { channelId: shortcut.channel.id, threadTs: threadFor(message) };
+    const request: LookupRequest = { userId: shortcut.user.id, teamId: shortcut.team?.id ?? null, channelId: origin.channelId, surface: 'message_shortcut' };
+    const post = (answer: SlackMessage) => postPrivately(deps, client, respond, request.userId, origin, answer);
+
+    const findings = findLookupInMessage(message.text ?? '');
+    if (!findings.lookup) {
+      const refusal = deps.flow.refusalNow(request);
+      if (refusal) return post(refusal);
+      // trigger_id lives about 3 seconds: open the modal straight after the ack.
+      await client.views.open({ trigger_id: shortcut.trigger_id, view: lookupFormView({ origin, ...prefill(findings) }) });
+      return;
+    }
+    const lookup = findings.lookup;
+    await deps.work.run(async () => {
+      const presentation = { kind: 'private', reference: { lookup, ...origin }, canShare: true } as const;
+      const result = await deps.flow.run(request, lookup, presentation);
+      await post(result.message);
+    });
+  };
+}
+
+/** What to put in the modal, and a line saying what the message mentioned when it was ambiguous. */
+function prefill(findings: MessageFindings): { interactionId?: string; donor?: string; hint?: string } {
+  const ids = findings.interactionIds;
+  const donors = findings.identifiers.map(formatIdentifier);
+  const notes: string[] = [];
+  if (ids.length > 1) notes.push(`interactions ${ids.map(String).join(', ')}`);
+  if (donors.length > 1) notes.push(`donors ${donors.map((d) => mrkdwn(d, 100)).join(', ')}`);
+  return {
+    interactionId: ids.length === 1 ? String(ids[0]) : undefined,
+    donor: donors.length === 1 ? donors[0] : undefined,
+    hint:
+      notes.length > 0
+        ? `The message mentions ${notes.join(' and ')}: which one?`
+        : ids.length + donors.length === 0
+          ? 'No interaction id or donor found in the message.'
+          : 'Fill in what the message did not say.',
+  };
+}
+
+/** chat.postEphemeral in the thread; the shortcut's response_url when the bot cannot post there. */
+async function postPrivately(
+  deps: ListenerDependencies,
+  client: webApi.WebClient,
+  respond: RespondFn | undefined,
+  user: string,
+  origin: ModalOrigin,
+  message: SlackMessage,
+): Promise<void> {
+  try {
+    await client.chat.postEphemeral({
+      channel: origin.channelId!,
+      user,
+      ...(origin.threadTs ? { thread_ts: origin.threadTs } : {}),
+      text: message.text,
+      blocks: message.blocks,
+    });
+  } catch (error) {
+    deps.logger.warn('chat.postEphemeral failed; answering through response_url', { error });
+    try {
+      if (!respond) throw new Error('no response_url in the shortcut payload');
+      await respond({ response_type: 'ephemeral', ...message });
+    } catch (fallbackError) {
+      deps.logger.error('could not deliver the shortcut answer', { error: fallbackError });
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { formatIdentifier, type ConstituentIdentifier, type InteractionLookup } from '../luminate/lookup.js';
+import { decodeSlackText, parseIdentifier, parseInteractionId } from './parse.js';
+
+/** What a donor-thread message says about which interaction, and whose. */
+export interface MessageFindings {
+  /** Both parts found without doubt. */
+  lookup: InteractionLookup | null;
+  /** Everything that looked like an interaction id, best first; several means the message is ambiguous. */
+  interactionIds: number[];
+  /** Everything that looked like a donor identifier, strongest kind first. */
+  identifiers: ConstituentIdentifier[];
+}
+
+// "interaction 1000", "interaction #1000", "interaction id: 1000", "interaction no. 1000"
+const NEXT_TO_INTERACTION = /\binteraction(?:[ _]?id)?\s*(?:no\.?|number|#|:)?\s*#?\s*(\d{1,16})\b/giu;
+// "id 1000", "ID: 1000", "#1000", but not "cons id 1000" or "member id 1000", which name the donor.
+const WEAK_ID = /(?<!\b(?:cons|constituent|member)[ _]?)\bid\s*[:#]?\s*#?(\d{1,16})\b|(?<![\w&])#(\d{1,16})\b/giu;
+const CONS = /\b(?:cons(?:_id|[ ]id)?|constituent(?:[ _]id)?)\s*[:#]?\s*(\d{1,16})\b/giu;
+const MEMBER = /\bmember(?:_id|[ ]id)?\s*:\s*([^\s,;)>]+)/giu;
+const EMAIL = /[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+function distinct<T>(values: T[], key: (v: T) => string): T[] {
+  const seen = new Set<string>();
+  return values.filter((v) => !seen.has(key(v)) && seen.add(key(v)));
+}
+
+function ids(text: string, pattern: RegExp): number[] {
+  const found: number[] = [];
+  for (const match of text.matchAll(pattern)) {
+    const parsed = parseInteractionId(match[1] ?? match[2] ?? '');
+    if (parsed.ok) found.push(parsed.value);
+  }
+  return distinct(found, String);
+}
+
+function identifiers(text: string, pattern: RegExp, prefix: string): ConstituentIdentifier[] {
+  const found: ConstituentIdentifier[] = [];
+  for (const match of text.matchAll(pattern)) {
+    const raw = prefix ? `${prefix}${match[1]!.replace(/[.:]+$/, '')}` : match[0].replace(/\.+$/, '');
+    const parsed = parseIdentifier(raw);
+    if (parsed.ok) found.push(parsed.value);
+  }
+  return distinct(found, formatIdentifier);
+}
+
+/**
+ * Finds the interaction id and the donor in a message. An id next to the word
+ * "interaction" wins over a bare "id 12" or "#12"; a constituent id wins over a
+ * member id, which wins over an email (Luminate's own precedence). When the
+ * deciding kind has several different values, the message is ambiguous and
+ * `lookup` is null, so the person chooses in the modal.
+ */
+export function findLookupInMessage(messageText: string): MessageFindings {
+  const text = decodeSlackText(messageText);
+  const strong = ids(text, NEXT_TO_INTERACTION);
+  const interactionIds = strong.length > 0 ? strong : ids(text, WEAK_ID);
+
+  const byKind = [identifiers(text, CONS, 'cons:'), identifiers(text, MEMBER, 'member:'), identifiers(text, EMAIL, '')];
+  const found = byKind.flat();
+  const deciding = byKind.find((kind) => kind.length > 0) ?? [];
+
+  const lookup =
+    interactionIds.length === 1 && deciding.length === 1 ? { interactionId: interactionIds[0]!, identifier: deciding[0]! } : null;
+  return { lookup, interactionIds, identifiers: found };
+}

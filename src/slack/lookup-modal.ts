@@ -1,0 +1,98 @@
+import type { types } from '@slack/bolt';
+import type { SlackMessage } from './interaction-card.js';
+import { LIMITS, plainText } from './mrkdwn.js';
+
+/** Ids the modal listeners and the submission's inline errors depend on. */
+export const LOOKUP_MODAL = {
+  callbackId: 'lookup_interaction_modal',
+  interactionIdBlock: 'interaction_id',
+  donorBlock: 'donor',
+  inputAction: 'value',
+} as const;
+
+/** Where the modal was opened from, so a Share from it posts there. */
+export interface ModalOrigin {
+  channelId: string | null;
+  threadTs: string | null;
+}
+
+export function encodeOrigin(origin: ModalOrigin): string {
+  return JSON.stringify({ c: origin.channelId, t: origin.threadTs });
+}
+
+export function decodeOrigin(metadata: string | undefined): ModalOrigin {
+  try {
+    const { c, t } = JSON.parse(metadata ?? '{}') as { c?: unknown; t?: unknown };
+    return {
+      channelId: typeof c === 'string' && /^[A-Z0-9]{2,}$/.test(c) ? c : null,
+      threadTs: typeof t === 'string' && /^\d+\.\d+$/.test(t) ? t : null,
+    };
+  } catch {
+    return { channelId: null, threadTs: null };
+  }
+}
+
+const TITLE = { type: 'plain_text', text: 'Look up interaction' } as const;
+
+export interface LookupFormOptions {
+  origin: ModalOrigin;
+  interactionId?: string;
+  donor?: string;
+  /** Already-safe mrkdwn shown above the inputs, e.g. what the message mentioned. */
+  hint?: string;
+}
+
+/** The lookup form: empty from the global shortcut, prefilled from a message. */
+export function lookupFormView({ origin, interactionId, donor, hint }: LookupFormOptions): types.ModalView {
+  const blocks: types.KnownBlock[] = [];
+  if (hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: hint.slice(0, LIMITS.contextText) }] });
+  blocks.push(
+    {
+      type: 'input',
+      block_id: LOOKUP_MODAL.interactionIdBlock,
+      label: { type: 'plain_text', text: 'Interaction id' },
+      hint: { type: 'plain_text', text: 'The number on the constituent’s Interactions tab in Luminate Online.' },
+      element: {
+        type: 'plain_text_input',
+        action_id: LOOKUP_MODAL.inputAction,
+        placeholder: { type: 'plain_text', text: 'e.g. 1000' },
+        max_length: 20,
+        ...(interactionId ? { initial_value: interactionId } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: LOOKUP_MODAL.donorBlock,
+      label: { type: 'plain_text', text: 'Donor' },
+      hint: { type: 'plain_text', text: 'Their primary email, cons:<constituent id> or member:<member id>.' },
+      element: {
+        type: 'plain_text_input',
+        action_id: LOOKUP_MODAL.inputAction,
+        placeholder: { type: 'plain_text', text: 'jane@example.org, cons:1001001 or member:JD-1001' },
+        max_length: 300,
+        ...(donor ? { initial_value: donor.slice(0, 300) } : {}),
+      },
+    },
+  );
+  return {
+    type: 'modal',
+    callback_id: LOOKUP_MODAL.callbackId,
+    title: TITLE,
+    submit: { type: 'plain_text', text: 'Look up' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    private_metadata: encodeOrigin(origin),
+    blocks,
+  };
+}
+
+/** A modal that shows a message: the card, a failure, a refusal, or "looking up…". */
+export function messageView(message: SlackMessage, origin: ModalOrigin, title = 'Luminate interaction'): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: LOOKUP_MODAL.callbackId,
+    title: { type: 'plain_text', text: plainText(title, LIMITS.modalTitle) },
+    close: { type: 'plain_text', text: 'Done' },
+    private_metadata: encodeOrigin(origin),
+    blocks: message.blocks.slice(0, LIMITS.blocksPerModal),
+  };
+}
