@@ -13,9 +13,10 @@ export function allText(message: SlackMessageBody): string {
   return JSON.stringify([message.text, message.blocks]);
 }
 
-/** Sends the command and waits for the answer posted to its response_url. */
+/** Sends the command and returns its answer: in the ack (help, bad input, a cached card) or posted to its response_url. */
 export async function commandAnswer(system: StandInSystem, text: string, options: { timeoutMs?: number } = {}) {
   const ack = await system.slashCommand(text);
+  if (ack.body) return { ack, answer: JSON.parse(ack.body) as SlackMessageBody };
   const post = await system.slack.waitForResponse(ack.responseUrl, 1, options.timeoutMs ?? 5000);
   return { ack, answer: post.body as SlackMessageBody };
 }

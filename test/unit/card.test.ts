@@ -104,3 +104,28 @@ describe('renderInteractionCard', () => {
     expect(note).toContain('the full note is in Luminate Online');
   });
 });
+
+describe('card buttons', () => {
+  const buttons = { value: '{"i":1000}', refresh: true, share: true, openUrl: 'https://x.org/org/admin/ConsProfileUser?consId=1001001' };
+
+  it('carries Refresh, Share (behind a confirmation) and Open in Luminate', () => {
+    const { blocks } = renderInteractionCard(documented, context, { buttons });
+    const actions = blocks.at(-1) as { type: string; elements: Record<string, unknown>[] };
+    expect(actions.type).toBe('actions');
+    expect(actions.elements.map((e) => e.action_id)).toEqual(['interaction_refresh', 'interaction_share', 'interaction_open']);
+    expect(actions.elements[1]).toMatchObject({ value: '{"i":1000}', confirm: { confirm: { text: 'Share' }, deny: { text: 'Cancel' } } });
+    expect(actions.elements[2]).toMatchObject({ url: buttons.openUrl });
+  });
+
+  it('leaves out what does not apply, and the block when nothing does', () => {
+    const onlyOpen = renderInteractionCard(documented, context, { buttons: { ...buttons, refresh: false, share: false } });
+    expect((onlyOpen.blocks.at(-1) as { elements: unknown[] }).elements).toHaveLength(1);
+    const none = renderInteractionCard(documented, context, { buttons: { ...buttons, refresh: false, share: false, openUrl: null } });
+    expect(none.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('adds a footer to the freshness line', () => {
+    const { blocks } = renderInteractionCard(documented, context, { footer: 'Shared by <@U1>.' });
+    expect(JSON.stringify(blocks.at(-1))).toContain('fetched just now. Shared by <@U1>.');
+  });
+});

@@ -99,6 +99,33 @@ describe('parseConfig', () => {
     expect(problemsOf({ ...valid, LUMINATE_URL: 'not a url' })[0]).toMatch(/must be an http\(s\) URL/);
   });
 
+  it('reads the allow-lists, the access contact and the admin link', () => {
+    const config = parseConfig({
+      ...valid,
+      SLACK_ALLOWED_USERS: 'U012AB, W034CD',
+      SLACK_ALLOWED_USERGROUPS: 'S0DONORS',
+      SLACK_ALLOWED_CHANNELS: 'C0DONORS,G0PRIVATE',
+      SLACK_ACCESS_CONTACT: 'U0LEAD',
+      LUMINATE_ADMIN_URL_TEMPLATE: 'https://secure2.convio.net/yourorg/admin/Profile?id={consId}',
+    });
+    expect([...config.access.users]).toEqual(['U012AB', 'W034CD']);
+    expect([...config.access.usergroups]).toEqual(['S0DONORS']);
+    expect([...config.access.channels]).toEqual(['C0DONORS', 'G0PRIVATE']);
+    expect(config.access.contact).toBe('U0LEAD');
+    expect(config.luminate.adminUrlTemplate).toBe('https://secure2.convio.net/yourorg/admin/Profile?id={consId}');
+  });
+
+  it('defaults to open access and derives the admin link from LUMINATE_URL', () => {
+    const config = parseConfig(valid);
+    expect(config.access.users.size + config.access.usergroups.size + config.access.channels.size).toBe(0);
+    expect(config.luminate.adminUrlTemplate).toBe('https://secure2.convio.net/yourorg/admin/ConsProfileUser?consId={consId}');
+  });
+
+  it('refuses ids of the wrong kind and an admin link without {consId}', () => {
+    const problems = problemsOf({ ...valid, SLACK_ALLOWED_USERS: 'C0NOTAUSER', SLACK_ALLOWED_CHANNELS: '#general', LUMINATE_ADMIN_URL_TEMPLATE: 'https://x.org/profile' });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['LUMINATE_ADMIN_URL_TEMPLATE', 'SLACK_ALLOWED_CHANNELS', 'SLACK_ALLOWED_USERS']);
+  });
+
   it('lists the secrets for redaction', () => {
     expect(secretsOf(parseConfig(valid)).sort()).toEqual(['api-key-value', 'password-value', 'signing-secret-value', 'xoxb-test-bot-token-value']);
   });

@@ -6,7 +6,7 @@ import {
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
 import type { InteractionLookup } from '../../src/luminate/lookup.js';
-import { describeLookupFailure, invalidInputMessage, lookupFailureMessage, usageMessage } from '../../src/slack/messages.js';
+import { accessDeniedMessage, describeLookupFailure, invalidInputMessage, lookupFailureMessage, usageMessage } from '../../src/slack/messages.js';
 
 const lookup: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
 const describe_ = (error: unknown) => describeLookupFailure(error, lookup);
@@ -85,5 +85,20 @@ describe('messages', () => {
   it('usage gives examples of each identifier', () => {
     const all = JSON.stringify(usageMessage().blocks);
     for (const example of ['jane@example.org', 'cons:1001001', 'member:JD-1001']) expect(all).toContain(example);
+  });
+});
+
+describe('accessDeniedMessage', () => {
+  it('tells a refused user who to ask: a user, a group, or words', () => {
+    expect(accessDeniedMessage('user', { contact: 'U0LEAD', channels: [] }).text).toContain('Ask <@U0LEAD> to add you');
+    expect(accessDeniedMessage('user', { contact: 'S0LEADS', channels: [] }).text).toContain('<!subteam^S0LEADS>');
+    expect(accessDeniedMessage('user', { contact: 'the <data> team', channels: [] }).text).toContain('the &lt;data&gt; team');
+    expect(accessDeniedMessage('user', { channels: [] }).text).toContain('whoever manages the Luminate Interactions app');
+  });
+
+  it('names the allowed channels when the channel is wrong or missing', () => {
+    expect(JSON.stringify(accessDeniedMessage('channel', { channels: ['C1', 'C2'] }).blocks)).toContain('Use <#C1>, <#C2>');
+    expect(JSON.stringify(accessDeniedMessage('no_channel', { channels: ['C1'] }).blocks)).toContain('in <#C1>');
+    expect(accessDeniedMessage('check_failed', { channels: [] }).text).toMatch(/Try again/);
   });
 });

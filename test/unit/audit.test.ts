@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createAuditLog } from '../../src/audit.js';
+
+describe('audit log', () => {
+  it('writes the lookup line with exactly the documented fields, in order', () => {
+    const lines: string[] = [];
+    const audit = createAuditLog({ write: (l) => lines.push(l), clock: () => Date.parse('2026-11-29T10:00:00Z') });
+    audit.lookup({ user: 'U1', team: 'T1', channel: 'C1', surface: 'command', interactionId: 1000, identifierKind: 'email', outcome: 'found', cached: true, ms: 12.4 });
+    expect(lines).toEqual([
+      '{"event":"interaction.lookup","user":"U1","team":"T1","channel":"C1","surface":"command","interactionId":1000,"identifierKind":"email","outcome":"found","cached":true,"ms":12,"at":"2026-11-29T10:00:00.000Z"}\n',
+    ]);
+  });
+
+  it('writes shares as their own event', () => {
+    const lines: string[] = [];
+    createAuditLog({ write: (l) => lines.push(l), clock: () => 0 }).share({
+      user: 'U1',
+      team: 'T1',
+      channel: 'C2',
+      threadTs: '1.2',
+      interactionId: 1,
+      identifierKind: 'cons',
+      outcome: 'shared',
+    });
+    expect(JSON.parse(lines[0]!)).toEqual({ event: 'interaction.share', user: 'U1', team: 'T1', channel: 'C2', threadTs: '1.2', interactionId: 1, identifierKind: 'cons', outcome: 'shared', at: '1970-01-01T00:00:00.000Z' });
+  });
+});
