@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LuminateClientOptions } from './luminate/client.js';
 
 /** Log levels, most to least verbose. Bolt's own levels share these names. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -24,14 +25,8 @@ export interface Config {
     /** A user (`U…`), user group (`S…`) or plain words naming who grants access; shown to people refused. */
     contact: string | undefined;
   };
-  luminate: {
-    /** Site base without a trailing slash; the bot calls `${url}/SRConsAPI`. */
-    url: string;
-    apiKey: string;
-    loginName: string;
-    loginPassword: string;
-    timeoutMs: number;
-    maxConnections: number;
+  /** The client's own options (`url` without a trailing slash), plus what the card needs. */
+  luminate: LuminateClientOptions & {
     /** Readable names for interaction type ids; Luminate's API has no method that lists them. */
     interactionTypeNames: ReadonlyMap<string, string>;
     /** Link to a constituent's record in the admin site, with `{consId}` where the id goes. */

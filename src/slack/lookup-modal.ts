@@ -47,32 +47,8 @@ export function lookupFormView({ origin, interactionId, donor, hint }: LookupFor
   const blocks: types.KnownBlock[] = [];
   if (hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: hint.slice(0, LIMITS.contextText) }] });
   blocks.push(
-    {
-      type: 'input',
-      block_id: LOOKUP_MODAL.interactionIdBlock,
-      label: { type: 'plain_text', text: 'Interaction id' },
-      hint: { type: 'plain_text', text: 'The number on the constituent’s Interactions tab in Luminate Online.' },
-      element: {
-        type: 'plain_text_input',
-        action_id: LOOKUP_MODAL.inputAction,
-        placeholder: { type: 'plain_text', text: 'e.g. 1000' },
-        max_length: 20,
-        ...(interactionId ? { initial_value: interactionId } : {}),
-      },
-    },
-    {
-      type: 'input',
-      block_id: LOOKUP_MODAL.donorBlock,
-      label: { type: 'plain_text', text: 'Donor' },
-      hint: { type: 'plain_text', text: 'Their primary email, cons:<constituent id> or member:<member id>.' },
-      element: {
-        type: 'plain_text_input',
-        action_id: LOOKUP_MODAL.inputAction,
-        placeholder: { type: 'plain_text', text: 'jane@example.org, cons:1001001 or member:JD-1001' },
-        max_length: 300,
-        ...(donor ? { initial_value: donor.slice(0, 300) } : {}),
-      },
-    },
+    textInput(LOOKUP_MODAL.interactionIdBlock, 'Interaction id', 'The number on the constituent’s Interactions tab in Luminate Online.', 'e.g. 1000', 20, interactionId),
+    textInput(LOOKUP_MODAL.donorBlock, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', 'jane@example.org, cons:1001001 or member:JD-1001', 300, donor),
   );
   return {
     type: 'modal',
@@ -82,6 +58,22 @@ export function lookupFormView({ origin, interactionId, donor, hint }: LookupFor
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: encodeOrigin(origin),
     blocks,
+  };
+}
+
+function textInput(blockId: string, label: string, hint: string, placeholder: string, maxLength: number, initial: string | undefined): types.InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: { type: 'plain_text', text: label },
+    hint: { type: 'plain_text', text: hint },
+    element: {
+      type: 'plain_text_input',
+      action_id: LOOKUP_MODAL.inputAction,
+      placeholder: { type: 'plain_text', text: placeholder },
+      max_length: maxLength,
+      ...(initial ? { initial_value: initial.slice(0, maxLength) } : {}),
+    },
   };
 }
 
