@@ -1,7 +1,20 @@
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IsolatedCircuitError,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  type IPolicy,
+} from 'cockatiel';
 import { Pool, type Dispatcher } from 'undici';
+import type { Logger } from '../logger.js';
 import {
   LuminateApiError,
   LuminateBadResponseError,
+  LuminateCircuitOpenError,
   LuminateError,
   LuminateTimeoutError,
   LuminateUnavailableError,
@@ -21,6 +34,19 @@ export interface LuminateClientOptions {
   maxConnections: number;
 }
 
+/** How the client rides out Luminate's bad moments; defaults suit production, tests shorten them. */
+export interface ResilienceOptions {
+  /** Attempts per lookup, the first included, for transient failures only. */
+  maxAttempts?: number;
+  /** First retry delay; later ones grow, with jitter, up to 1 s. */
+  retryDelayMs?: number;
+  /** Consecutive failed lookups that open the circuit. */
+  breakerThreshold?: number;
+  /** Cool-down before one probe is let through. */
+  breakerCooldownMs?: number;
+  logger?: Logger;
+}
+
 /** What the rest of the bot needs from Luminate; tests and the demo can supply their own. */
 export interface InteractionSource {
   getInteraction(lookup: InteractionLookup, options?: { signal?: AbortSignal }): Promise<Interaction>;
@@ -28,6 +54,13 @@ export interface InteractionSource {
 
 /** Largest body read before the answer is judged not to be a `getInteraction` response. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** A retry is worth starting only with this much of the budget left. */
+const MIN_RETRY_BUDGET_MS = 250;
+/**
+ * Share of the whole budget the first attempt may wait for response headers: most of it, so a slow but
+ * working Luminate still answers, yet a hang leaves room for one retry on a fresh connection.
+ */
+const FIRST_ATTEMPT_SHARE = 0.75;
 
 /**
  * The one place that talks to Luminate's server Constituent API (`SRConsAPI`).
@@ -38,11 +71,13 @@ export class LuminateClient implements InteractionSource {
   readonly #pool: Pool;
   readonly #path: string;
   readonly #options: LuminateClientOptions;
+  readonly #policy: IPolicy;
 
-  constructor(options: LuminateClientOptions) {
+  constructor(options: LuminateClientOptions, resilience: ResilienceOptions = {}) {
     const url = new URL(`${options.url.replace(/\/+$/, '')}/SRConsAPI`);
     this.#path = url.pathname;
     this.#options = options;
+    this.#policy = resiliencePolicy(resilience);
     // pipelining 1: each connection carries one request at a time, so
     // `connections` is exactly the most requests Luminate sees at once.
     this.#pool = new Pool(url.origin, {
@@ -68,7 +103,29 @@ export class LuminateClient implements InteractionSource {
     else if (identifier.kind === 'member') params.set('member_id', identifier.memberId);
     else params.set('primary_email', identifier.email);
 
-    const { status, text } = await this.#post(params.toString(), signal);
+    const body = params.toString();
+    const started = Date.now();
+    const budget = AbortSignal.timeout(this.#options.timeoutMs);
+    const overall = signal ? AbortSignal.any([budget, signal]) : budget;
+    try {
+      return await this.#policy.execute((context) => this.#attempt(body, context.signal, started, (context as { attempt?: number }).attempt ?? 0), overall);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new LuminateCircuitOpenError();
+      if (error instanceof LuminateError) throw error;
+      // cockatiel gives up with its own error when the budget ends during a backoff.
+      if (budget.aborted) throw new LuminateTimeoutError(this.#options.timeoutMs);
+      throw new LuminateUnavailableError('Luminate call failed', undefined, { cause: error });
+    }
+  }
+
+  /** Closes idle connections and waits for requests in flight. */
+  async close(): Promise<void> {
+    await this.#pool.close();
+  }
+
+  /** One request, and what its answer means. */
+  async #attempt(body: string, signal: AbortSignal, started: number, attempt: number): Promise<Interaction> {
+    const { status, text } = await this.#post(body, signal, started, attempt);
     const json = parseJson(text);
     if (json === undefined) throw nonJsonFailure(status, text);
 
@@ -87,14 +144,14 @@ export class LuminateClient implements InteractionSource {
     return interaction;
   }
 
-  /** Closes idle connections and waits for requests in flight. */
-  async close(): Promise<void> {
-    await this.#pool.close();
-  }
-
-  async #post(body: string, callerSignal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
-    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([timeout, callerSignal]) : timeout;
+  async #post(body: string, signal: AbortSignal, started: number, attempt: number): Promise<{ status: number; text: string }> {
+    const { timeoutMs } = this.#options;
+    const remaining = Math.max(1, timeoutMs - (Date.now() - started));
+    // Headers late on the first attempt end it early (a retryable timeout); a retry may use all that is left.
+    // Our own timer, not undici's headersTimeout, whose timers above 1 s fire up to a second late.
+    const headersWait = Math.max(1, Math.floor(attempt === 0 ? Math.min(remaining, timeoutMs * FIRST_ATTEMPT_SHARE) : remaining));
+    const noHeaders = new AbortController();
+    const headersTimer = setTimeout(() => noHeaders.abort(), headersWait);
     let response: Dispatcher.ResponseData | undefined;
     try {
       response = await this.#pool.request({
@@ -106,16 +163,52 @@ export class LuminateClient implements InteractionSource {
           'user-agent': 'luminate-interaction-bot',
         },
         body,
-        signal,
+        signal: AbortSignal.any([signal, noHeaders.signal]),
       });
+      clearTimeout(headersTimer);
       return { status: response.statusCode, text: await readCapped(response.body, response.statusCode) };
     } catch (cause) {
       response?.body.destroy();
       if (cause instanceof LuminateError) throw cause;
-      if (timeout.aborted || isTimeoutCode(cause)) throw new LuminateTimeoutError(this.#options.timeoutMs);
-      throw new LuminateUnavailableError(`Could not reach Luminate: ${describeNetworkError(cause)}`, undefined, { cause });
+      if (signal.aborted) throw new LuminateTimeoutError(timeoutMs);
+      // No byte came back: the request may be retried. Once the body has started, the answer is lost but not retried blindly.
+      if (noHeaders.signal.aborted) throw new LuminateTimeoutError(timeoutMs, { transient: true });
+      const code = errorCode(cause);
+      const beforeResponse = response === undefined;
+      throw new LuminateUnavailableError(`Could not reach Luminate: ${code ?? 'unknown error'}${beforeResponse ? '' : ' (mid-body)'}`, undefined, {
+        cause,
+        transient: beforeResponse && TRANSIENT_NETWORK_CODES.has(code ?? ''),
+      });
+    } finally {
+      clearTimeout(headersTimer);
     }
   }
+}
+
+/**
+ * Retries inside a circuit breaker: the breaker counts whole lookups, so one
+ * lookup's retries are one failure, and a Luminate that keeps failing is left
+ * alone for the cool-down instead of being hammered.
+ */
+function resiliencePolicy({
+  maxAttempts = 3,
+  retryDelayMs = 100,
+  breakerThreshold = 5,
+  breakerCooldownMs = 30_000,
+  logger,
+}: ResilienceOptions): IPolicy {
+  const retries = retry(
+    handleWhen((e) => e instanceof LuminateError && e.transient),
+    { maxAttempts: Math.max(0, maxAttempts - 1), backoff: new ExponentialBackoff({ initialDelay: retryDelayMs, maxDelay: 1000 }) },
+  );
+  retries.onRetry((reason) => logger?.warn('retrying a Luminate call', { error: 'error' in reason ? reason.error : undefined, delayMs: Math.round(reason.delay) }));
+  const breaker = circuitBreaker(
+    handleWhen((e) => e instanceof LuminateTimeoutError || e instanceof LuminateUnavailableError || e instanceof LuminateBadResponseError),
+    { halfOpenAfter: breakerCooldownMs, breaker: new ConsecutiveBreaker(breakerThreshold) },
+  );
+  breaker.onBreak(() => logger?.error('Luminate keeps failing: pausing calls', { cooldownMs: breakerCooldownMs }));
+  breaker.onReset(() => logger?.info('Luminate answers again: calls resumed'));
+  return wrap(breaker, retries);
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body'], status: number): Promise<string> {
@@ -155,11 +248,14 @@ function nonJsonFailure(status: number, text: string): LuminateError {
   );
 }
 
+/** Gateway failures a second attempt may not meet; a plain 500 is Luminate's own fault and not retried. */
+const TRANSIENT_STATUS = new Set([502, 503, 504]);
+
 function httpFailure(status: number): LuminateError {
   // 5xx and 429 are Luminate (or a proxy in front of it) having a bad moment;
   // anything else (404, 405) means the request went somewhere that is not SRConsAPI.
   return status >= 500 || status === 429
-    ? new LuminateUnavailableError(`Luminate answered HTTP ${status}`, status)
+    ? new LuminateUnavailableError(`Luminate answered HTTP ${status}`, status, { transient: TRANSIENT_STATUS.has(status) })
     : new LuminateBadResponseError(`Luminate answered HTTP ${status}`, status);
 }
 
@@ -173,17 +269,10 @@ function decodeXmlText(text: string): string {
     .trim();
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function isTimeoutCode(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && TIMEOUT_CODES.has(String((error as { code?: unknown }).code));
-}
-
-function describeNetworkError(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string') return code;
-    if (typeof name === 'string') return name;
-  }
-  return 'unknown error';
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return typeof code === 'string' ? code : typeof name === 'string' ? name : undefined;
 }

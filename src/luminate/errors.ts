@@ -5,6 +5,12 @@
  */
 export abstract class LuminateError extends Error {
   abstract readonly kind: 'api' | 'timeout' | 'unavailable' | 'bad_response';
+  /**
+   * True for a failure of one attempt that another attempt may not meet: a
+   * reset or refused connection, 502/503/504, no response headers in time.
+   * Only these are retried; Luminate's own answers never are.
+   */
+  readonly transient: boolean = false;
 }
 
 /**
@@ -60,21 +66,39 @@ export class LuminateApiError extends LuminateError {
 export class LuminateTimeoutError extends LuminateError {
   override readonly name = 'LuminateTimeoutError';
   readonly kind = 'timeout';
-  constructor(readonly timeoutMs: number) {
+  override readonly transient: boolean;
+  constructor(
+    readonly timeoutMs: number,
+    { transient = false }: { transient?: boolean } = {},
+  ) {
     super(`Luminate did not answer within ${timeoutMs} ms`);
+    this.transient = transient;
   }
 }
 
 /** Connection failures and HTTP errors other than Luminate's own 403 `errorResponse`. */
 export class LuminateUnavailableError extends LuminateError {
-  override readonly name = 'LuminateUnavailableError';
+  override readonly name: string = 'LuminateUnavailableError';
   readonly kind = 'unavailable';
+  override readonly transient: boolean;
   constructor(
     message: string,
     readonly status?: number,
-    options?: { cause?: unknown },
+    { cause, transient = false }: { cause?: unknown; transient?: boolean } = {},
   ) {
-    super(message, options);
+    super(message, { cause });
+    this.transient = transient;
+  }
+}
+
+/**
+ * Luminate failed repeatedly, so the bot stopped calling it for a cool-down
+ * (a circuit breaker) instead of piling more requests onto it.
+ */
+export class LuminateCircuitOpenError extends LuminateUnavailableError {
+  override readonly name = 'LuminateCircuitOpenError';
+  constructor() {
+    super('Luminate failed repeatedly; not calling it during the cool-down');
   }
 }
 

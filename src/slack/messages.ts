@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { LuminateApiError, LuminateError, LuminateTimeoutError } from '../luminate/errors.js';
+import { LuminateApiError, LuminateCircuitOpenError, LuminateError, LuminateTimeoutError } from '../luminate/errors.js';
 import { formatIdentifier, type InteractionLookup } from '../luminate/lookup.js';
 import { COMMAND_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
@@ -93,6 +93,13 @@ export function describeLookupFailure(error: unknown, lookup: InteractionLookup)
           action: 'Try again in a minute. If it keeps happening, tell an admin of the bot.',
         };
     }
+  }
+  if (error instanceof LuminateCircuitOpenError) {
+    return {
+      audience: 'user',
+      headline: 'Luminate Online is not answering right now.',
+      action: 'After repeated failures the bot is giving it a short rest. Try again in a minute.',
+    };
   }
   if (error instanceof LuminateTimeoutError) {
     return {

@@ -3,7 +3,7 @@ import { createBot, type Bot } from '../app.js';
 import { parseConfig, secretsOf, type Config } from '../config.js';
 import { createAuditLog } from '../audit.js';
 import { createLogger } from '../logger.js';
-import { LuminateClient } from '../luminate/client.js';
+import { LuminateClient, type ResilienceOptions } from '../luminate/client.js';
 import { InteractionLookups, type Clock } from '../lookup/interaction-lookups.js';
 import { StandInLuminate } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
@@ -40,6 +40,11 @@ export interface StandInSystemOptions {
   luminateLatencyMs?: number;
   clock?: Clock;
   slowNoticeMs?: number;
+  /**
+   * Retry and circuit-breaker settings. By default retries are quick and the
+   * breaker never opens, so tests that inject many faults in a row see each one.
+   */
+  resilience?: ResilienceOptions;
   /** Also copy log lines here (the demo shows them on stderr). */
   echoLog?: (line: string) => void;
 }
@@ -82,7 +87,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     },
   });
   const audit: Record<string, unknown>[] = [];
-  const client = new LuminateClient(config.luminate);
+  const client = new LuminateClient(config.luminate, { retryDelayMs: 10, breakerThreshold: 1_000_000, logger, ...options.resilience });
   const clock = options.clock ?? Date.now;
   const lookups = new InteractionLookups({ source: client, ...config.cache, clock });
   const bot = createBot({

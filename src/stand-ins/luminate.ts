@@ -17,7 +17,8 @@ export type LuminateFault =
   | { kind: 'malformed' }
   | { kind: 'wrong_shape' }
   | { kind: 'hang' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  | { kind: 'reset_mid_body' };
 
 /** What the stand-in saw of one request. Credentials are checked, never kept. */
 export interface SeenRequest {
@@ -62,7 +63,12 @@ const MESSAGES: Record<string, string> = {
 export class StandInLuminate {
   /** Every request in arrival order. */
   readonly requests: SeenRequest[] = [];
+  /** Applies to every request until cleared. */
   fault: LuminateFault | null = null;
+  /** Applied one per request, before `fault`: a Luminate that fails, then recovers. */
+  readonly nextFaults: (LuminateFault | null)[] = [];
+  /** Decides a fault per request when set (the soak test's random bad days); overrides the two above. */
+  faultFor: ((requestNumber: number) => LuminateFault | null) | null = null;
   latencyMs: number;
   /** Requests being worked on right now, and the most there ever were at once. */
   inFlight = 0;
@@ -106,6 +112,8 @@ export class StandInLuminate {
   reset(): void {
     this.requests.length = 0;
     this.fault = null;
+    this.nextFaults.length = 0;
+    this.faultFor = null;
     this.inFlight = 0;
     this.maxInFlight = 0;
   }
@@ -193,7 +201,7 @@ export class StandInLuminate {
 
   /** Returns true when a fault answered (or deliberately did not answer) the request. */
   async #injectFault(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<boolean> {
-    const fault = this.fault;
+    const fault = this.faultFor ? this.faultFor(this.requests.length) : this.nextFaults.length > 0 ? this.nextFaults.shift()! : this.fault;
     if (!fault) return false;
     switch (fault.kind) {
       case 'error':
@@ -215,6 +223,12 @@ export class StandInLuminate {
         await new Promise<void>((resolve) => req.socket.once('close', resolve));
         return true;
       case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'reset_mid_body':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 400 });
+        res.write('{"getInteractionResponse":{"interaction":{"interactionId":"1000","subj');
+        await sleep(20);
         req.socket.destroy();
         return true;
     }

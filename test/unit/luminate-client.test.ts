@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LuminateClient } from '../../src/luminate/client.js';
+import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
 import {
   LuminateApiError,
   LuminateBadResponseError,
+  LuminateCircuitOpenError,
   LuminateError,
   LuminateTimeoutError,
   LuminateUnavailableError,
@@ -16,8 +17,8 @@ const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'emai
 
 let luminate: StandInLuminate;
 let client: LuminateClient;
-const clientFor = (overrides: Partial<ConstructorParameters<typeof LuminateClient>[0]> = {}) =>
-  new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 1000, maxConnections: 4, ...overrides });
+const clientFor = (overrides: Partial<ConstructorParameters<typeof LuminateClient>[0]> = {}, resilience: ResilienceOptions = {}) =>
+  new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 1000, maxConnections: 4, ...overrides }, { retryDelayMs: 10, breakerThreshold: 1_000_000, ...resilience });
 
 beforeAll(async () => {
   luminate = await StandInLuminate.start(credentials);
@@ -226,5 +227,83 @@ describe('LuminateClient answers', () => {
     expect(luminate.maxInFlight).toBeLessThanOrEqual(4);
     expect(luminate.maxInFlight).toBeGreaterThan(1);
     expect(luminate.connectionsOpened - before).toBeLessThanOrEqual(4);
+  });
+});
+
+describe('LuminateClient on a bad day', () => {
+  it('retries a 503 and a reset connection, then answers', async () => {
+    luminate.nextFaults.push({ kind: 'status', status: 503 }, { kind: 'reset' });
+    expect((await client.getInteraction(jane)).subject).toBe('Sample Subject');
+    expect(luminate.requests).toHaveLength(3);
+  });
+
+  it.each([
+    ['HTTP 500', { kind: 'status', status: 500 } as const],
+    ['HTTP 404', { kind: 'status', status: 404 } as const],
+    ['an errorResponse', { kind: 'error', code: '3' } as const],
+    ['an HTML page', { kind: 'html' } as const],
+    ['a reset mid-body', { kind: 'reset_mid_body' } as const],
+  ])('never retries %s', async (_what, fault) => {
+    luminate.fault = fault;
+    await failure(client.getInteraction(jane));
+    expect(luminate.requests).toHaveLength(1);
+  });
+
+  it('retries at most twice, with a pause between attempts', async () => {
+    luminate.fault = { kind: 'status', status: 502 };
+    const slowRetries = clientFor({}, { retryDelayMs: 60 });
+    const started = performance.now();
+    expect(await failure(slowRetries.getInteraction(jane))).toMatchObject({ status: 502 });
+    expect(luminate.requests).toHaveLength(3);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(60);
+    await slowRetries.close();
+  });
+
+  it('retries a request that hangs before any byte on a fresh attempt, within the budget', async () => {
+    luminate.nextFaults.push({ kind: 'hang' });
+    const quick = clientFor({ timeoutMs: 2000 });
+    const started = performance.now();
+    expect((await quick.getInteraction(jane)).interactionId).toBe('1000');
+    // The first attempt gives up at 75% of the budget; the retry answers in the rest.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(luminate.requests).toHaveLength(2);
+    await quick.close();
+  });
+
+  it('stops within the budget when every attempt hangs', async () => {
+    luminate.fault = { kind: 'hang' };
+    const quick = clientFor({ timeoutMs: 500 });
+    const started = performance.now();
+    expect(await failure(quick.getInteraction(jane))).toBeInstanceOf(LuminateTimeoutError);
+    expect(performance.now() - started).toBeLessThan(900);
+    await quick.close();
+  });
+
+  it('opens the circuit after repeated failures, fails fast during the cool-down, then probes again', async () => {
+    luminate.fault = { kind: 'status', status: 500 };
+    const guarded = clientFor({}, { breakerThreshold: 3, breakerCooldownMs: 300 });
+    for (let i = 0; i < 3; i++) await failure(guarded.getInteraction(jane));
+    expect(luminate.requests).toHaveLength(3);
+
+    const fast = await failure(guarded.getInteraction(jane));
+    expect(fast).toBeInstanceOf(LuminateCircuitOpenError);
+    expect(fast).toBeInstanceOf(LuminateUnavailableError);
+    expect(luminate.requests).toHaveLength(3);
+
+    luminate.fault = null;
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await guarded.getInteraction(jane)).interactionId).toBe('1000');
+    expect((await guarded.getInteraction(jane)).interactionId).toBe('1000');
+    expect(luminate.requests).toHaveLength(5);
+    await guarded.close();
+  });
+
+  it("does not count Luminate's own answers (not found, bad key) as failures", async () => {
+    luminate.fault = { kind: 'error', code: '16' };
+    const guarded = clientFor({}, { breakerThreshold: 2 });
+    for (let i = 0; i < 4; i++) expect(await failure(guarded.getInteraction(jane))).toBeInstanceOf(LuminateApiError);
+    expect(luminate.requests).toHaveLength(4);
+    await guarded.close();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   LuminateApiError,
   LuminateBadResponseError,
+  LuminateCircuitOpenError,
   LuminateTimeoutError,
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
@@ -54,6 +55,12 @@ describe('describeLookupFailure', () => {
     for (const e of [new LuminateTimeoutError(1), new LuminateUnavailableError('x'), new LuminateBadResponseError('x', 200)]) {
       expect(describe_(e).action).toMatch(/[Tt]ry again/);
     }
+  });
+
+  it('an open circuit says Luminate is not answering, and when to try again', () => {
+    const d = describe_(new LuminateCircuitOpenError());
+    expect(d.headline).toBe('Luminate Online is not answering right now.');
+    expect(d.action).toMatch(/Try again in a minute/);
   });
 
   it('an unexpected error does not leak its message', () => {
