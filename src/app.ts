@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
 import { AccessPolicy } from './access/access-policy.js';
+import { LookupRateLimit } from './access/rate-limit.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
 import { registerListeners } from './listeners/index.js';
@@ -97,7 +98,14 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     clock,
   });
   registerListeners(app, {
-    flow: new LookupFlow({ answers, access, audit, accessContact: config.access.contact, clock }),
+    flow: new LookupFlow({
+      answers,
+      access,
+      rateLimit: new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
+      audit,
+      accessContact: config.access.contact,
+      clock,
+    }),
     audit,
     work,
     logger,

@@ -24,6 +24,8 @@ export interface Config {
     channels: ReadonlySet<string>;
     /** A user (`U…`), user group (`S…`) or plain words naming who grants access; shown to people refused. */
     contact: string | undefined;
+    /** Lookups one person may make in a rolling minute. */
+    lookupsPerMinute: number;
   };
   /** The client's own options (`url` without a trailing slash), plus what the card needs. */
   luminate: LuminateClientOptions & {
@@ -140,6 +142,7 @@ const envSchema = z.object({
   LUMINATE_MAX_CONNECTIONS: integer(10, 1, 256),
   LUMINATE_INTERACTION_TYPES: typeNames,
   LUMINATE_ADMIN_URL_TEMPLATE: adminUrlTemplate.optional(),
+  LOOKUP_RATE_PER_MINUTE: integer(30, 1, 100_000),
   CACHE_TTL_SECONDS: integer(300, 0, 86_400),
   CACHE_MAX_ENTRIES: integer(5000, 1, 10_000_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -173,6 +176,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       usergroups: e.SLACK_ALLOWED_USERGROUPS,
       channels: e.SLACK_ALLOWED_CHANNELS,
       contact: e.SLACK_ACCESS_CONTACT?.trim(),
+      lookupsPerMinute: e.LOOKUP_RATE_PER_MINUTE,
     },
     luminate: {
       url: e.LUMINATE_URL,

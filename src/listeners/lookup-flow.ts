@@ -1,10 +1,11 @@
 import type { AccessPolicy } from '../access/access-policy.js';
+import type { LookupRateLimit } from '../access/rate-limit.js';
 import type { AuditLog, Surface } from '../audit.js';
 import type { InteractionLookup } from '../luminate/lookup.js';
 import type { LookupAnswers, Presentation } from '../lookup/answer-lookups.js';
 import type { Clock } from '../lookup/interaction-lookups.js';
 import type { SlackMessage } from '../slack/interaction-card.js';
-import { accessDeniedMessage } from '../slack/messages.js';
+import { accessDeniedMessage, rateLimitedMessage } from '../slack/messages.js';
 
 /** Who asked, from where, through which surface. */
 export interface LookupRequest {
@@ -24,6 +25,7 @@ export interface FlowResult {
 export interface LookupFlowOptions {
   answers: LookupAnswers;
   access: AccessPolicy;
+  rateLimit: LookupRateLimit;
   audit: AuditLog;
   /** `SLACK_ACCESS_CONTACT`: named in refusals. */
   accessContact: string | undefined;
@@ -52,6 +54,8 @@ export class LookupFlow {
     if (!decision?.allowed) return undefined;
     const answer = this.#options.answers.fromCache(lookup, presentation);
     if (!answer) return undefined;
+    const limited = this.#overLimit(request, lookup, 0);
+    if (limited) return limited;
     this.#audit(request, lookup, 'found', true, 0);
     return { message: answer.message, allowed: true, found: true };
   }
@@ -71,6 +75,8 @@ export class LookupFlow {
       this.#audit(request, lookup, 'denied', false, this.#clock() - started);
       return { message: this.#denied(decision.reason), allowed: false, found: false };
     }
+    const limited = this.#overLimit(request, lookup, this.#clock() - started);
+    if (limited) return limited;
     const answer = await this.#options.answers.answer(lookup, presentation, { refresh });
     this.#audit(request, lookup, answer.outcome, answer.cached, this.#clock() - started);
     return { message: answer.message, allowed: true, found: answer.outcome === 'found' };
@@ -87,6 +93,15 @@ export class LookupFlow {
   /** Input that did not parse is audited too: someone tried. */
   recordInvalid(request: LookupRequest): void {
     this.#options.audit.lookup({ ...this.#base(request), interactionId: null, identifierKind: null, outcome: 'invalid', cached: false, ms: 0 });
+  }
+
+  /** Counts the lookup against the person's minute; over the limit, an audited refusal that never reaches Luminate. */
+  #overLimit(request: LookupRequest, lookup: InteractionLookup, ms: number): FlowResult | undefined {
+    const { rateLimit } = this.#options;
+    const rate = rateLimit.take(request.userId);
+    if (rate.allowed) return undefined;
+    this.#audit(request, lookup, 'denied', false, ms);
+    return { message: rateLimitedMessage(rateLimit.perMinute, rate.retryAfterMs), allowed: false, found: false };
   }
 
   #requester(request: LookupRequest) {

@@ -220,3 +220,10 @@ export function accessDeniedMessage(reason: DenialReason, { contact, channels }:
       );
   }
 }
+
+/** Over LOOKUP_RATE_PER_MINUTE: how long to wait, and why the limit exists. */
+export function rateLimitedMessage(perMinute: number, retryAfterMs: number): SlackMessage {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const headline = `You've made ${perMinute} lookups in the last minute, the most the bot allows.`;
+  return notice(':hourglass:', headline, `Try again in ${seconds} second${seconds === 1 ? '' : 's'}. The limit keeps donor records from being read in bulk.`, `${headline} Try again in ${seconds} s.`);
+}

@@ -74,6 +74,8 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     LUMINATE_TIMEOUT_MS: '2000',
     LUMINATE_INTERACTION_TYPES: '1=Phone call,3=Email',
     LOG_LEVEL: 'debug',
+    // Test suites make many lookups as one person; the rate-limit tests set their own.
+    LOOKUP_RATE_PER_MINUTE: '100000',
     ...options.env,
   });
 

@@ -1,0 +1,25 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { commandAnswer } from '../support/system.js';
+
+let system: StandInSystem;
+beforeAll(async () => {
+  system = await startStandInSystem({ env: { LOOKUP_RATE_PER_MINUTE: '5' } });
+});
+afterAll(async () => {
+  await system.stop();
+});
+
+describe('LOOKUP_RATE_PER_MINUTE', () => {
+  it('refuses the sixth lookup in a minute with a clear message and no upstream call; others are unaffected', async () => {
+    for (let i = 0; i < 5; i++) expect((await commandAnswer(system, `1000 jane@example.org`)).answer.text).toBe('Interaction 1000: Sample Subject');
+    const callsBefore = system.luminate.requests.length;
+    const { answer } = await commandAnswer(system, '1001 jane@example.org');
+    expect(answer.text).toMatch(/^You've made 5 lookups in the last minute, the most the bot allows\. Try again in \d+ s\.$/);
+    expect(system.luminate.requests.length).toBe(callsBefore);
+    expect(system.audit.at(-1)).toMatchObject({ outcome: 'denied', interactionId: 1001 });
+
+    const other = await system.slashCommand('1001 jane@example.org', { user_id: 'U0COLLEAGUE' });
+    expect((await system.slack.waitForResponse(other.responseUrl)).body.text).toMatch(/^Interaction 1001/);
+  });
+});
