@@ -1,0 +1,112 @@
+import { LogLevel, webApi } from '@slack/bolt';
+import { ConfigError, parseConfig, type Config } from '../config.js';
+import { LuminateClient } from '../luminate/client.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateTimeoutError } from '../luminate/errors.js';
+
+/** One line of the doctor's report. `detail` says what was found and, on failure, what to fix. */
+export interface Check {
+  name: 'config' | 'slack' | 'luminate';
+  ok: boolean;
+  detail: string;
+}
+
+const SKIPPED = (name: Check['name']): Check => ({ name, ok: false, detail: 'not checked: fix the configuration first' });
+
+/**
+ * `npm run doctor`: is this deployment able to work? Checks every variable,
+ * asks Slack who the token belongs to (`auth.test`), and makes one
+ * authenticated call to Luminate. Prints what to fix, never a secret.
+ */
+export async function runDoctor(env: Readonly<Record<string, string | undefined>>): Promise<Check[]> {
+  let config: Config;
+  try {
+    config = parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return [...error.problems.map((p) => ({ name: 'config' as const, ok: false, detail: `${p} (see .env.example)` })), SKIPPED('slack'), SKIPPED('luminate')];
+  }
+  const mode = config.slack.appToken ? 'Socket Mode' : `HTTP mode on port ${config.port}`;
+  const [slack, luminate] = await Promise.all([checkSlack(config), checkLuminate(config)]);
+  return [{ name: 'config', ok: true, detail: `every variable is valid (${mode})` }, slack, luminate];
+}
+
+async function checkSlack(config: Config): Promise<Check> {
+  const silent = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+  const client = new webApi.WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    logger: silent,
+  });
+  try {
+    const auth = await client.auth.test();
+    return { name: 'slack', ok: true, detail: `SLACK_BOT_TOKEN works: workspace "${auth.team}" (${auth.team_id}), bot user @${auth.user}` };
+  } catch (error) {
+    const code = (error as { data?: { error?: string } }).data?.error;
+    if (code) {
+      return { name: 'slack', ok: false, detail: `Slack rejected SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions again, or reinstall the app` };
+    }
+    return { name: 'slack', ok: false, detail: `could not reach Slack's Web API (${config.slack.apiUrl ?? 'https://slack.com/api/'}): check this machine's outbound HTTPS access` };
+  }
+}
+
+const IPV4 = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/;
+
+async function checkLuminate(config: Config): Promise<Check> {
+  const endpoint = `${config.luminate.url}/SRConsAPI`;
+  const client = new LuminateClient(config.luminate, { maxAttempts: 1 });
+  try {
+    // Interaction 0 of constituent 0: a real, authenticated call that reads nothing.
+    await client.getInteraction({ interactionId: 0, identifier: { kind: 'cons', consId: '0' } });
+    return { name: 'luminate', ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
+  } catch (error) {
+    return { name: 'luminate', ...luminateVerdict(error, endpoint) };
+  } finally {
+    await client.close();
+  }
+}
+
+function luminateVerdict(error: unknown, endpoint: string): Omit<Check, 'name'> {
+  if (error instanceof LuminateApiError) {
+    switch (error.reason) {
+      case 'not_found':
+      case 'ambiguous':
+      case 'cannot_process':
+        return { ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
+      case 'bad_api_key':
+        return { ok: false, detail: 'Luminate rejected LUMINATE_API_KEY (code 2): copy the key from Setup → Open API Configuration' };
+      case 'login_rejected':
+        return {
+          ok: false,
+          detail:
+            'Luminate rejected the service account (code 3): check LUMINATE_LOGIN_NAME and LUMINATE_LOGIN_PASSWORD (has the password expired?), that the account is in the API Administrator group, and that this machine is on the API IP allow-list',
+        };
+      case 'ip_not_allowed': {
+        const ip = IPV4.exec(error.luminateMessage)?.[1];
+        return {
+          ok: false,
+          detail: `this machine's IP address is not on Luminate's API allow-list (code 4): add ${ip ? `${ip}/32` : "this server's public egress IP (CIDR, e.g. 203.0.113.7/32)"} under Setup → Open API Configuration`,
+        };
+      }
+      case 'not_permitted':
+        return { ok: false, detail: 'the service account may not call getInteraction (code 14): give its admin group the API permission for constituent interactions' };
+      default:
+        return { ok: false, detail: `Luminate refused the call (code ${error.code}): check that LUMINATE_URL is the site base ending in /site` };
+    }
+  }
+  if (error instanceof LuminateBadResponseError) {
+    return { ok: false, detail: `${endpoint} is not Luminate's SRConsAPI (${error.message}): LUMINATE_URL should be the site base, e.g. https://secure2.convio.net/yourorg/site` };
+  }
+  if (error instanceof LuminateTimeoutError) {
+    return { ok: false, detail: `${endpoint} did not answer within ${error.timeoutMs} ms: check the host in LUMINATE_URL and this machine's outbound HTTPS access` };
+  }
+  if (error instanceof LuminateError) {
+    return { ok: false, detail: `could not reach ${endpoint} (${error.message}): check the host in LUMINATE_URL and this machine's outbound HTTPS access` };
+  }
+  return { ok: false, detail: 'the check failed unexpectedly' };
+}
+
+/** One line per check, as a person reads them in a terminal. */
+export function formatReport(checks: readonly Check[]): string {
+  return checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(8)} ${c.detail}`).join('\n');
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { formatReport, runDoctor } from '../../src/doctor/run-doctor.js';
+import { StandInLuminate } from '../../src/stand-ins/luminate.js';
+import { StandInSlack } from '../../src/stand-ins/slack.js';
+
+const secrets = { token: 'xoxb-doctor-test-token-123', signing: 'doctor-signing-secret', apiKey: 'doctor-api-key', password: 'doctor-password' };
+let luminate: StandInLuminate;
+let slack: StandInSlack;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  luminate = await StandInLuminate.start({ apiKey: secrets.apiKey, loginName: 'bot', loginPassword: secrets.password });
+  slack = await StandInSlack.start({ botToken: secrets.token });
+});
+afterAll(async () => {
+  await Promise.all([luminate.close(), slack.close()]);
+});
+beforeEach(() => {
+  luminate.reset();
+  env = {
+    SLACK_BOT_TOKEN: secrets.token,
+    SLACK_SIGNING_SECRET: secrets.signing,
+    SLACK_API_URL: slack.apiUrl,
+    LUMINATE_URL: luminate.url,
+    LUMINATE_API_KEY: secrets.apiKey,
+    LUMINATE_LOGIN_NAME: 'bot',
+    LUMINATE_LOGIN_PASSWORD: secrets.password,
+    LUMINATE_TIMEOUT_MS: '1000',
+  };
+});
+
+async function report(overrides: Record<string, string> = {}) {
+  const checks = await runDoctor({ ...env, ...overrides });
+  const text = formatReport(checks);
+  for (const secret of Object.values(secrets)) expect(text).not.toContain(secret);
+  return { checks, text, ok: checks.every((c) => c.ok) };
+}
+
+describe('npm run doctor', () => {
+  it('passes every check against a healthy setup, naming the workspace', async () => {
+    const { ok, text } = await report();
+    expect(ok).toBe(true);
+    expect(text).toMatch(/^✓ config {3}every variable is valid \(HTTP mode on port 3000\)$/m);
+    expect(text).toContain('✓ slack    SLACK_BOT_TOKEN works: workspace "Stand-in workspace" (T0STANDIN), bot user @luminate-bot');
+    expect(text).toContain('✓ luminate the API key and the service account are accepted');
+    expect(luminate.requests).toHaveLength(1);
+    expect(luminate.requests[0]!.credentialsAccepted).toBe(true);
+  });
+
+  it('names every bad variable and skips the live checks', async () => {
+    const { ok, checks } = await report({ SLACK_BOT_TOKEN: 'xoxp-nope', LUMINATE_URL: '' });
+    expect(ok).toBe(false);
+    expect(checks.filter((c) => c.name === 'config').map((c) => c.detail.split(' ')[0])).toEqual(['SLACK_BOT_TOKEN', 'LUMINATE_URL']);
+    expect(checks.find((c) => c.name === 'slack')!.detail).toMatch(/fix the configuration first/);
+    expect(luminate.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['a wrong API key', { LUMINATE_API_KEY: 'wrong-key' }, /rejected LUMINATE_API_KEY \(code 2\)/],
+    ['a wrong password', { LUMINATE_LOGIN_PASSWORD: 'wrong-password' }, /rejected the service account \(code 3\).*LUMINATE_LOGIN_PASSWORD/],
+    ['a wrong LUMINATE_URL', { LUMINATE_URL: 'http://127.0.0.1:1/org/site' }, /could not reach .*LUMINATE_URL/],
+  ])('says what to fix for %s', async (_what, overrides, expected) => {
+    const { ok, checks } = await report(overrides);
+    expect(ok).toBe(false);
+    expect(checks.find((c) => c.name === 'luminate')!.detail).toMatch(expected);
+  });
+
+  it('says which IP to add when Luminate names it', async () => {
+    luminate.fault = { kind: 'error', code: '4', message: 'Request not allowed from source IP address 203.0.113.7.' };
+    expect((await report()).text).toContain('✗ luminate this machine\'s IP address is not on Luminate\'s API allow-list (code 4): add 203.0.113.7/32');
+  });
+
+  it('recognises a LUMINATE_URL that serves web pages rather than the API', async () => {
+    const { text } = await report({ LUMINATE_URL: `${luminate.url.replace('/yourorg/site', '/wrong/site')}` });
+    expect(text).toMatch(/✗ luminate .*SRConsAPI is not Luminate's SRConsAPI \(Luminate answered HTTP 404\): LUMINATE_URL should be the site base/);
+    luminate.fault = { kind: 'html' };
+    expect((await report()).text).toMatch(/HTML page.*LUMINATE_URL should be the site base/);
+  });
+
+  it('reports a token Slack rejects', async () => {
+    const { text } = await report({ SLACK_BOT_TOKEN: 'xoxb-revoked-or-wrong' });
+    expect(text).toContain('✗ slack    Slack rejected SLACK_BOT_TOKEN (invalid_auth)');
+    expect(text).not.toContain('xoxb-revoked-or-wrong');
+  });
+});
