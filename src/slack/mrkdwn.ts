@@ -70,6 +70,8 @@ export function slackDate(iso: string | null | undefined): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return mrkdwn(iso, 100);
   const fallback = new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
+  // Slack's date token takes seconds since 1970; anything earlier is shown as plain UTC text.
+  if (ms < 0) return mrkdwn(fallback, 100);
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${fallback}>`;
 }
 

@@ -55,6 +55,10 @@ describe('slackDate', () => {
     expect(slackDate('2016-02-01T09:43:35.159-06:00')).toBe('<!date^1454341415^{date_short_pretty} at {time}|2016-02-01 15:43 UTC>');
   });
 
+  it('shows dates before 1970 as plain UTC text: the token takes only seconds since the epoch', () => {
+    expect(slackDate('1969-12-31T23:59:59.999Z')).toBe('1969-12-31 23:59 UTC');
+  });
+
   it('shows unparseable dates escaped, and missing ones as a dash', () => {
     expect(slackDate('<soon>')).toBe('&lt;soon&gt;');
     expect(slackDate(null)).toBe('—');
