@@ -18,7 +18,9 @@ export type LuminateFault =
   | { kind: 'wrong_shape' }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'reset_mid_body' };
+  | { kind: 'reset_mid_body' }
+  /** Answers normally, late: a slow tail. */
+  | { kind: 'delay'; ms: number };
 
 /** What the stand-in saw of one request. Credentials are checked, never kept. */
 export interface SeenRequest {
@@ -225,6 +227,9 @@ export class StandInLuminate {
       case 'reset':
         req.socket.destroy();
         return true;
+      case 'delay':
+        await sleep(fault.ms);
+        return false;
       case 'reset_mid_body':
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': 400 });
         res.write('{"getInteractionResponse":{"interaction":{"interactionId":"1000","subj');

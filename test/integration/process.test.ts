@@ -89,21 +89,39 @@ describe('npm start against stand-ins, configured by a .env file', () => {
     await Promise.all([luminate.close(), slack.close()]);
   });
 
-  it('answers a command, and on SIGTERM finishes the lookup in flight before exiting 0', async () => {
-    luminate.latencyMs = 800;
-    const responseUrl = slack.newResponseUrl();
-    const ack = await postSigned(`${base}/slack/events`, secrets.SLACK_SIGNING_SECRET, slashCommandBody({ text: '1000 jane@example.org', response_url: responseUrl }));
-    expect(ack.status).toBe(200);
-    await expect.poll(() => luminate.requests.length).toBe(1);
-    proc.child.kill('SIGTERM');
+  it('on SIGTERM under load: every acknowledged lookup is answered, new requests are refused, exit 0 within 10 s', async () => {
+    luminate.latencyMs = 1500;
+    const events = `${base}/slack/events`;
+    const urls = Array.from({ length: 20 }, () => slack.newResponseUrl());
+    const acks = await Promise.all(
+      urls.map((responseUrl, i) =>
+        postSigned(events, secrets.SLACK_SIGNING_SECRET, slashCommandBody({ text: `${3000 + i} cons:1001001`, response_url: responseUrl, user_id: `U${i}` })),
+      ),
+    );
+    for (const ack of acks) expect(ack.status).toBe(200);
+    await waitUntil(() => luminate.requests.length >= 10, 5000, 'lookups to reach Luminate');
 
-    const answer = await slack.waitForResponse(responseUrl, 1, 5000);
-    expect(JSON.stringify(answer.body)).toContain('Sample Subject');
+    const signalled = Date.now();
+    proc.child.kill('SIGTERM');
+    await waitUntil(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.status !== 200, 3000, 'healthz to stop reporting ready');
+    const late = await postSigned(events, secrets.SLACK_SIGNING_SECRET, slashCommandBody({ text: '1000 cons:1001001', response_url: slack.newResponseUrl() })).catch(() => undefined);
+    expect(late === undefined || late.status !== 200).toBe(true);
+
     expect(await proc.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    for (const url of urls) {
+      // The slower half also got a "looking up…" notice first; every lookup ends in its answer.
+      const posts = slack.responsesTo(url);
+      expect(posts.length, url).toBeGreaterThanOrEqual(1);
+      expect(String(posts.at(-1)!.body.text)).toMatch(/has no interaction/);
+      expect(posts.filter((p) => /has no interaction/.test(String(p.body.text)))).toHaveLength(1);
+    }
+    expect(luminate.lookupCount).toBe(20);
 
     const logs = proc.stdout();
-    const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    const lines = logs.trim().split('\n').map((l) => JSON.parse(l) as { msg?: string; event?: string });
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['bot started', 'shutting down', 'stopped']));
+    expect(lines.filter((l) => l.event === 'interaction.lookup')).toHaveLength(20);
     for (const secret of Object.values(secrets)) expect(logs + proc.stderr()).not.toContain(secret);
   });
 });

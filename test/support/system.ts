@@ -33,11 +33,11 @@ export function expectNoSecretLeaked(system: StandInSystem): void {
   }
 }
 
-/** Polls `check` until it holds; for hooks, where vitest's expect.poll is not available. */
+/** Polls `check` until it holds: for hooks (no expect.poll there) and for state no Slack traffic announces. */
 export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
