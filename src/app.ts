@@ -7,6 +7,7 @@ import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
 import { registerListeners } from './listeners/index.js';
 import { LookupFlow } from './listeners/lookup-flow.js';
+import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
 import { toBoltLogger, type Logger } from './logger.js';
@@ -78,6 +79,10 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     logger: boltLogger,
     // auth.test runs in start(), where a rejected token becomes a clear message instead of an unhandled rejection.
     deferInitialization: true,
+    // The bot subscribes to no events, so there are no messages of its own to ignore and no
+    // conversation state to keep; both built-in middlewares showed in the hot path's profile.
+    ignoreSelf: false,
+    convoStore: false,
     clientOptions: {
       ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
       // The Web API client's default retries for about 30 minutes; a person is waiting.
@@ -97,6 +102,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     logger,
     clock,
   });
+  const responseUrls = new ResponseUrls();
   registerListeners(app, {
     flow: new LookupFlow({
       answers,
@@ -107,6 +113,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
       clock,
     }),
     audit,
+    responseUrls,
     work,
     logger,
     slowNoticeMs,
@@ -135,7 +142,10 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     },
     stop(graceMs = 9000) {
       state = 'stopping';
-      stopped ??= Promise.all([app.stop(), work.drain(graceMs)]).then(([, drained]) => drained);
+      stopped ??= Promise.all([app.stop(), work.drain(graceMs)]).then(async ([, drained]) => {
+        await responseUrls.close();
+        return drained;
+      });
       return stopped;
     },
   };

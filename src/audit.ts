@@ -1,4 +1,5 @@
 import type { IdentifierKind } from './luminate/lookup.js';
+import { writeStdoutLine } from './stdout-lines.js';
 
 /** Where a lookup came from. Names are an interface: admins' log queries match on them. */
 export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share';
@@ -37,7 +38,7 @@ export interface AuditLog {
  * LOG_LEVEL says. Deliberately holds no donor data: no email, no note, no subject.
  */
 export function createAuditLog({
-  write = (line: string) => process.stdout.write(line),
+  write = writeStdoutLine,
   clock = Date.now,
 }: { write?: (line: string) => void; clock?: () => number } = {}): AuditLog {
   const emit = (event: string, fields: object) => write(`${JSON.stringify({ event, ...fields, at: new Date(clock()).toISOString() })}\n`);

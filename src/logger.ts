@@ -1,5 +1,6 @@
 import { LogLevel as BoltLogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { LOG_LEVELS, type LogLevelName } from './config.js';
+import { writeStdoutLine } from './stdout-lines.js';
 
 export type LogFields = Record<string, unknown>;
 
@@ -15,7 +16,7 @@ export interface LoggerOptions {
   level: LogLevelName;
   /** Exact values to blank out wherever they appear: tokens, the signing secret, the API key, the password. */
   secrets: readonly string[];
-  /** Where lines go; stdout by default so a container's log driver picks them up. */
+  /** Where lines go; stdout (buffered per event-loop turn) by default, so a container's log driver picks them up. */
   write?: (line: string) => void;
   clock?: () => Date;
 }
@@ -55,7 +56,7 @@ function toPlain(value: unknown, depth = 0): unknown {
   return out;
 }
 
-export function createLogger({ level, secrets, write = (line) => process.stdout.write(line), clock = () => new Date() }: LoggerOptions): Logger {
+export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date() }: LoggerOptions): Logger {
   const redact = createRedactor(secrets);
   const threshold = LOG_LEVELS.indexOf(level);
   const emit = (lvl: LogLevelName, msg: string, fields?: LogFields) => {

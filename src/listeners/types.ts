@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit.js';
 import type { Logger } from '../logger.js';
+import type { ResponseUrls } from '../slack/response-url.js';
 import type { WorkTracker } from '../work-tracker.js';
 import type { LookupFlow } from './lookup-flow.js';
 
@@ -8,6 +9,8 @@ export interface ListenerDependencies {
   /** Access check, lookup and audit, for every surface. */
   flow: LookupFlow;
   audit: AuditLog;
+  /** Posts to payloads' response_urls. */
+  responseUrls: ResponseUrls;
   /** Work after `ack()`, drained on shutdown. */
   work: WorkTracker;
   logger: Logger;

@@ -105,16 +105,21 @@ export class LuminateClient implements InteractionSource {
 
     const body = params.toString();
     const started = Date.now();
-    const budget = AbortSignal.timeout(this.#options.timeoutMs);
-    const overall = signal ? AbortSignal.any([budget, signal]) : budget;
+    // A controller and timers cleared on completion, not AbortSignal.timeout/any: on Node 20 those stay
+    // reachable until the timer fires, which under load kept every finished lookup's signals for 10 s.
+    const overall = linkedController(signal);
+    const budgetTimer = setTimeout(() => overall.abort(), this.#options.timeoutMs);
     try {
-      return await this.#policy.execute((context) => this.#attempt(body, context.signal, started, (context as { attempt?: number }).attempt ?? 0), overall);
+      return await this.#policy.execute((context) => this.#attempt(body, context.signal, started, (context as { attempt?: number }).attempt ?? 0), overall.signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new LuminateCircuitOpenError();
       if (error instanceof LuminateError) throw error;
       // cockatiel gives up with its own error when the budget ends during a backoff.
-      if (budget.aborted) throw new LuminateTimeoutError(this.#options.timeoutMs);
+      if (overall.signal.aborted) throw new LuminateTimeoutError(this.#options.timeoutMs);
       throw new LuminateUnavailableError('Luminate call failed', undefined, { cause: error });
+    } finally {
+      clearTimeout(budgetTimer);
+      overall.unlink();
     }
   }
 
@@ -150,8 +155,12 @@ export class LuminateClient implements InteractionSource {
     // Headers late on the first attempt end it early (a retryable timeout); a retry may use all that is left.
     // Our own timer, not undici's headersTimeout, whose timers above 1 s fire up to a second late.
     const headersWait = Math.max(1, Math.floor(attempt === 0 ? Math.min(remaining, timeoutMs * FIRST_ATTEMPT_SHARE) : remaining));
-    const noHeaders = new AbortController();
-    const headersTimer = setTimeout(() => noHeaders.abort(), headersWait);
+    const request = linkedController(signal);
+    let noHeaders = false;
+    const headersTimer = setTimeout(() => {
+      noHeaders = true;
+      request.abort();
+    }, headersWait);
     let response: Dispatcher.ResponseData | undefined;
     try {
       response = await this.#pool.request({
@@ -163,7 +172,7 @@ export class LuminateClient implements InteractionSource {
           'user-agent': 'luminate-interaction-bot',
         },
         body,
-        signal: AbortSignal.any([signal, noHeaders.signal]),
+        signal: request.signal,
       });
       clearTimeout(headersTimer);
       return { status: response.statusCode, text: await readCapped(response.body, response.statusCode) };
@@ -172,7 +181,7 @@ export class LuminateClient implements InteractionSource {
       if (cause instanceof LuminateError) throw cause;
       if (signal.aborted) throw new LuminateTimeoutError(timeoutMs);
       // No byte came back: the request may be retried. Once the body has started, the answer is lost but not retried blindly.
-      if (noHeaders.signal.aborted) throw new LuminateTimeoutError(timeoutMs, { transient: true });
+      if (noHeaders) throw new LuminateTimeoutError(timeoutMs, { transient: true });
       const code = errorCode(cause);
       const beforeResponse = response === undefined;
       throw new LuminateUnavailableError(`Could not reach Luminate: ${code ?? 'unknown error'}${beforeResponse ? '' : ' (mid-body)'}`, undefined, {
@@ -181,8 +190,19 @@ export class LuminateClient implements InteractionSource {
       });
     } finally {
       clearTimeout(headersTimer);
+      request.unlink();
     }
   }
+}
+
+/** An AbortController that also aborts when `parent` does, until `unlink()` drops the listener. */
+function linkedController(parent: AbortSignal | undefined): AbortController & { unlink: () => void } {
+  const controller = new AbortController() as AbortController & { unlink: () => void };
+  const onAbort = () => controller.abort();
+  if (parent?.aborted) controller.abort();
+  else parent?.addEventListener('abort', onAbort, { once: true });
+  controller.unlink = () => parent?.removeEventListener('abort', onAbort);
+  return controller;
 }
 
 /**

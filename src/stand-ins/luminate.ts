@@ -48,6 +48,8 @@ export interface StandInLuminateOptions {
   /** Delay before every answer. */
   latencyMs?: number;
   constituents?: readonly SampleConstituent[];
+  /** Answer any interaction id of a known constituent with a copy of its first interaction (benchmarks need many distinct keys). */
+  anyInteractionId?: boolean;
 }
 
 const MESSAGES: Record<string, string> = {
@@ -84,7 +86,7 @@ export class StandInLuminate {
 
   private constructor(server: Server, options: StandInLuminateOptions) {
     this.#server = server;
-    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, ...options };
+    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, anyInteractionId: false, ...options };
     this.latencyMs = options.latencyMs ?? 0;
   }
 
@@ -186,7 +188,10 @@ export class StandInLuminate {
     if (matches.length > 1) return this.#error(res, params, '8');
     const constituent = matches[0];
     if (!constituent) return this.#error(res, params, '16');
-    const interaction = constituent.interactions.find((i) => i.interactionId === String(Number(interactionId)));
+    const id = String(Number(interactionId));
+    const found = constituent.interactions.find((i) => i.interactionId === id);
+    const first = constituent.interactions[0];
+    const interaction = found ?? (this.#options.anyInteractionId && first ? { ...first, interactionId: id } : undefined);
     if (!interaction) return this.#error(res, params, '27');
 
     const body = { getInteractionResponse: { interaction } };

@@ -18,6 +18,7 @@ export interface ResponsePost {
   /** Which response_url was used. */
   url: string;
   body: Record<string, unknown>;
+  /** Milliseconds since the epoch, sub-millisecond (performance.timeOrigin + performance.now()). */
   receivedAt: number;
 }
 
@@ -42,6 +43,8 @@ export class StandInSlack {
   readonly #server: Server;
   readonly #options: Required<StandInSlackOptions>;
   readonly #sockets = new Set<Socket>();
+  /** The same posts by URL, so looking one up stays cheap over thousands (benchmarks). */
+  readonly #byUrl = new Map<string, ResponsePost[]>();
   #waiters: Waiter[] = [];
   #nextUrl = 0;
 
@@ -78,7 +81,13 @@ export class StandInSlack {
   }
 
   responsesTo(url: string): ResponsePost[] {
-    return this.responses.filter((r) => r.url === url);
+    return this.#byUrl.get(url) ?? [];
+  }
+
+  /** Forgets recorded posts (a benchmark between workloads). */
+  clearResponses(): void {
+    this.responses.length = 0;
+    this.#byUrl.clear();
   }
 
   callsTo(method: string): ApiCall[] {
@@ -110,7 +119,7 @@ export class StandInSlack {
 
   reset(): void {
     this.apiCalls.length = 0;
-    this.responses.length = 0;
+    this.clearResponses();
     this.responseStatus = 200;
     this.failingMethods.clear();
   }
@@ -132,7 +141,11 @@ export class StandInSlack {
     const body = parseBody(raw, req.headers['content-type']);
 
     if (path.startsWith('/respond/')) {
-      this.responses.push({ url: `${this.origin}${path}`, body, receivedAt: Date.now() });
+      const post = { url: `${this.origin}${path}`, body, receivedAt: performance.timeOrigin + performance.now() };
+      this.responses.push(post);
+      const forUrl = this.#byUrl.get(post.url);
+      if (forUrl) forUrl.push(post);
+      else this.#byUrl.set(post.url, [post]);
       res.writeHead(this.responseStatus, { 'content-type': 'text/plain' }).end(this.responseStatus === 200 ? 'ok' : 'expired_url');
       this.#notify();
       return;

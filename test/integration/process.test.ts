@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../../src/stand-ins/child-process.js';
 import { StandInLuminate } from '../../src/stand-ins/luminate.js';
 import { postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
 import { StandInSlack } from '../../src/stand-ins/slack.js';
@@ -13,32 +12,7 @@ import { waitUntil } from '../support/system.js';
 /** `npm start` runs this; `npm test` builds it before vitest runs. */
 const ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(env: Record<string, string>, cwd: string): Run {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run "npm run build" (npm test does)`);
-  // Only PATH from this environment: no developer's variables leak into the test.
-  const child = spawn(process.execPath, [ENTRY], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const run = (env: Record<string, string>, cwd: string): RunningProcess => startProcess(ENTRY, env, { cwd });
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'lib-test-'));
 
@@ -70,7 +44,7 @@ describe('npm start against stand-ins, configured by a .env file', () => {
   };
   let luminate: StandInLuminate;
   let slack: StandInSlack;
-  let proc: Run;
+  let proc: RunningProcess;
   let base: string;
 
   beforeAll(async () => {
@@ -82,7 +56,7 @@ describe('npm start against stand-ins, configured by a .env file', () => {
     const dotenv = { ...secrets, SLACK_API_URL: slack.apiUrl, PORT: String(port), LUMINATE_URL: luminate.url, LUMINATE_LOGIN_NAME: 'bot' };
     writeFileSync(join(cwd, '.env'), Object.entries(dotenv).map(([k, v]) => `${k}=${v}`).join('\n'));
     proc = run({}, cwd);
-    await waitUntil(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200, 10_000, 'the bot to be healthy');
+    await waitForHealthy(`${base}/healthz`);
   });
   afterAll(async () => {
     proc.child.kill('SIGKILL');

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { decodeOrigin, messageView } from '../../slack/lookup-modal.js';
 import type { ListenerDependencies } from '../types.js';
@@ -11,12 +11,12 @@ export function inModal(body: BlockAction): body is BlockAction & { view: NonNul
 }
 
 /** Replaces the card that was clicked with `message`, wherever it is: an ephemeral message or a modal. */
-export async function replaceClickedCard(deps: ListenerDependencies, { body, client, respond }: CardActionArgs, message: SlackMessage): Promise<void> {
+export async function replaceClickedCard(deps: ListenerDependencies, { body, client }: CardActionArgs, message: SlackMessage): Promise<void> {
   try {
     if (inModal(body)) {
       await client.views.update({ view_id: body.view.id, view: messageView(message, decodeOrigin(body.view.private_metadata)) });
     } else {
-      await respond({ response_type: 'ephemeral', replace_original: true, ...message });
+      await deps.responseUrls.to(body.response_url)({ response_type: 'ephemeral', replace_original: true, ...message });
     }
   } catch (error) {
     deps.logger.warn('could not update the clicked card', { error });
@@ -27,7 +27,7 @@ export async function replaceClickedCard(deps: ListenerDependencies, { body, cli
 export async function tellClicker(deps: ListenerDependencies, args: CardActionArgs, message: SlackMessage): Promise<void> {
   if (inModal(args.body)) return replaceClickedCard(deps, args, message);
   try {
-    await (args.respond as RespondFn)({ response_type: 'ephemeral', replace_original: false, ...message });
+    await deps.responseUrls.to(args.body.response_url)({ response_type: 'ephemeral', replace_original: false, ...message });
   } catch (error) {
     deps.logger.warn('could not answer the click', { error });
   }

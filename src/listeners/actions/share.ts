@@ -59,7 +59,7 @@ async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, c
     deps.logger.warn('chat.postMessage failed while sharing', { error, notMember });
     if (notMember && !inModal(args.body)) {
       try {
-        await args.respond({ response_type: 'in_channel', replace_original: false, ...message });
+        await deps.responseUrls.to(args.body.response_url)({ response_type: 'in_channel', replace_original: false, ...message });
         return true;
       } catch (fallbackError) {
         deps.logger.warn('response_url could not share either', { error: fallbackError });

@@ -1,8 +1,9 @@
-import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { InteractionLookup } from '../../luminate/lookup.js';
 import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseCommandText } from '../../lookup/parse.js';
 import { invalidInputMessage, lookingUpMessage, usageMessage } from '../../slack/messages.js';
+import type { Respond } from '../../slack/response-url.js';
 import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
 
@@ -15,7 +16,7 @@ export const INTERACTION_COMMAND = '/interaction';
  * `response_url`, always ephemerally.
  */
 export function interactionCommand(deps: ListenerDependencies) {
-  return async ({ command, ack, respond }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+  return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const request: LookupRequest = { userId: command.user_id, teamId: command.team_id ?? null, channelId: command.channel_id ?? null, surface: 'command' };
     const parsed = parseCommandText(command.text ?? '');
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...usageMessage() });
@@ -33,7 +34,7 @@ export function interactionCommand(deps: ListenerDependencies) {
     if (immediate) return ack({ response_type: 'ephemeral', ...immediate.message });
 
     await ack();
-    await deps.work.run(() => answerLater(deps, request, parsed.lookup, presentation, respond));
+    await deps.work.run(() => answerLater(deps, request, parsed.lookup, presentation, deps.responseUrls.to(command.response_url)));
   };
 }
 
@@ -47,7 +48,7 @@ async function answerLater(
   request: LookupRequest,
   lookup: InteractionLookup,
   presentation: Presentation,
-  respond: RespondFn,
+  respond: Respond,
 ): Promise<void> {
   let noticeSent: Promise<unknown> | undefined;
   const timer = setTimeout(() => {

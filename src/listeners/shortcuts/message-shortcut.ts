@@ -1,9 +1,10 @@
-import type { AllMiddlewareArgs, MessageShortcut, RespondFn, SlackShortcutMiddlewareArgs, webApi } from '@slack/bolt';
+import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs, webApi } from '@slack/bolt';
 import { findLookupInMessage, type MessageFindings } from '../../lookup/find-in-message.js';
 import { formatIdentifier } from '../../luminate/lookup.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { lookupFormView, type ModalOrigin } from '../../slack/lookup-modal.js';
 import { mrkdwn } from '../../slack/mrkdwn.js';
+import type { Respond } from '../../slack/response-url.js';
 import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
 
@@ -28,11 +29,12 @@ export function threadFor(message: ShortcutMessage): string | null {
 
 /** "Look up interaction" on a message: answer in its thread, or ask in a modal for what the message lacks. */
 export function messageShortcut(deps: ListenerDependencies) {
-  return async ({ shortcut, ack, client, respond }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
+  return async ({ shortcut, ack, client }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const message = shortcut.message as ShortcutMessage;
     const origin: ModalOrigin = { channelId: shortcut.channel.id, threadTs: threadFor(message) };
     const request: LookupRequest = { userId: shortcut.user.id, teamId: shortcut.team?.id ?? null, channelId: origin.channelId, surface: 'message_shortcut' };
+    const respond = deps.responseUrls.to(shortcut.response_url);
     const post = (answer: SlackMessage) => postPrivately(deps, client, respond, request.userId, origin, answer);
 
     const findings = findLookupInMessage(message.text ?? '');
@@ -75,7 +77,7 @@ function prefill(findings: MessageFindings): { interactionId?: string; donor?: s
 async function postPrivately(
   deps: ListenerDependencies,
   client: webApi.WebClient,
-  respond: RespondFn | undefined,
+  respond: Respond,
   user: string,
   origin: ModalOrigin,
   message: SlackMessage,
@@ -91,7 +93,6 @@ async function postPrivately(
   } catch (error) {
     deps.logger.warn('chat.postEphemeral failed; answering through response_url', { error });
     try {
-      if (!respond) throw new Error('no response_url in the shortcut payload');
       await respond({ response_type: 'ephemeral', ...message });
     } catch (fallbackError) {
       deps.logger.error('could not deliver the shortcut answer', { error: fallbackError });

@@ -1,0 +1,51 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatBench, runBench, tempProfileDir, type BenchOptions } from './run-bench.js';
+
+/**
+ * `npm run bench [-- --concurrency 50 --latency 100 --hot 3000 --cold 1000 --stampede 100 --fill 10000
+ *                    --max-connections 50 --profile --bot-log FILE --write BENCHMARKS.md --quick]`
+ */
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '50' },
+    latency: { type: 'string', default: '100' },
+    hot: { type: 'string', default: '3000' },
+    cold: { type: 'string', default: '1000' },
+    stampede: { type: 'string', default: '100' },
+    fill: { type: 'string', default: '10000' },
+    'max-connections': { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    write: { type: 'string' },
+    'bot-log': { type: 'string' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+
+const n = (v: string | undefined) => Number(v);
+const options: BenchOptions = values.quick
+  ? { concurrency: 5, latencyMs: 20, hotRequests: 30, coldRequests: 20, stampede: 10, fillCards: 50, maxConnections: 5 }
+  : {
+      concurrency: n(values.concurrency),
+      latencyMs: n(values.latency),
+      hotRequests: n(values.hot),
+      coldRequests: n(values.cold),
+      stampede: n(values.stampede),
+      fillCards: n(values.fill),
+      // Default: as many connections as requests in flight, so the cold path measures the bot, not a queue.
+      maxConnections: n(values['max-connections'] ?? values.concurrency),
+    };
+if (values.profile) options.profileDir = tempProfileDir();
+if (values['bot-log']) options.botLogFile = values['bot-log'];
+options.progress = (line) => process.stderr.write(`${line}\n`);
+
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const result = await runBench(options);
+const report = formatBench(result, command);
+process.stdout.write(`${report}\n`);
+if (options.profileDir) process.stderr.write(`CPU profile of the bot: ${options.profileDir}\n`);
+if (values.write) {
+  writeFileSync(values.write, `# Benchmarks\n\nThe latest \`npm run bench\`: the bot against a bare Bolt app on the same machine, in the same run. See README → Benchmark for what each figure means.\n\n${report}\n`);
+  process.stderr.write(`Wrote ${values.write}\n`);
+}
+process.exitCode = result.targets.every((t) => t.met) ? 0 : 1;

@@ -1,0 +1,305 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../stand-ins/child-process.js';
+import { StandInLuminate } from '../stand-ins/luminate.js';
+import { slackSignature, slashCommandBody } from '../stand-ins/signed-requests.js';
+import { StandInSlack } from '../stand-ins/slack.js';
+
+export interface BenchOptions {
+  /** Requests in flight from the driver at once. */
+  concurrency: number;
+  /** The stand-in SRConsAPI's latency for every answer. */
+  latencyMs: number;
+  hotRequests: number;
+  coldRequests: number;
+  /** Concurrent requests for one cold key. */
+  stampede: number;
+  /** Distinct cards cached before the memory reading. */
+  fillCards: number;
+  /** The bot's LUMINATE_MAX_CONNECTIONS. */
+  maxConnections: number;
+  /** Write the bot's CPU profile (`--cpu-prof`) here. */
+  profileDir?: string;
+  /** Keep the bot's log and audit lines and write them here at the end. */
+  botLogFile?: string;
+  progress?: (line: string) => void;
+}
+
+export interface WorkloadFigures {
+  requests: number;
+  failures: number;
+  rps: number;
+  ackP50: number;
+  ackP99: number;
+  cardP50: number;
+  cardP99: number;
+  upstreamRequests: number;
+  maxUpstreamInFlight: number;
+  socketsOpened: number;
+  peakRssMb: number;
+}
+
+export interface BenchResult {
+  options: BenchOptions;
+  workloads: Record<'hot' | 'cold' | 'stampede', { bot: WorkloadFigures; bare: WorkloadFigures }>;
+  /** Peak RSS after `fillCards` distinct lookups. */
+  memory: { botMb: number; bareMb: number };
+  targets: { name: string; measured: string; target: string; met: boolean }[];
+}
+
+const DIST = fileURLToPath(new URL('..', import.meta.url));
+const MB = 1024 * 1024;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** What one round of one workload on one app measured. */
+interface Samples {
+  requests: number;
+  seconds: number;
+  failures: number;
+  acks: number[];
+  cards: number[];
+  upstreamRequests: number;
+  maxUpstreamInFlight: number;
+  socketsOpened: number;
+}
+
+function combine(rounds: readonly Samples[], process: RunningProcess): WorkloadFigures {
+  const sum = (f: (s: Samples) => number) => rounds.reduce((t, s) => t + f(s), 0);
+  const acks = rounds.flatMap((s) => s.acks).sort((a, b) => a - b);
+  const cards = rounds.flatMap((s) => s.cards).sort((a, b) => a - b);
+  return {
+    requests: sum((s) => s.requests),
+    failures: sum((s) => s.failures),
+    rps: sum((s) => s.requests) / sum((s) => s.seconds),
+    ackP50: percentile(acks, 50),
+    ackP99: percentile(acks, 99),
+    cardP50: percentile(cards, 50),
+    cardP99: percentile(cards, 99),
+    upstreamRequests: sum((s) => s.upstreamRequests),
+    maxUpstreamInFlight: Math.max(...rounds.map((s) => s.maxUpstreamInFlight)),
+    socketsOpened: sum((s) => s.socketsOpened),
+    peakRssMb: (process.memory()?.peakRss ?? NaN) / MB,
+  };
+}
+
+/** A process under test and how the driver reaches it. */
+interface Target {
+  name: 'bot' | 'bare';
+  process: RunningProcess;
+  pool: Pool;
+}
+
+/**
+ * `npm run bench`: the bot as a real process beside a bare Bolt app (the
+ * floor), both against the same stand-ins and driver, in one run.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const log = options.progress ?? (() => {});
+  const signingSecret = randomBytes(16).toString('hex');
+  const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
+  const apiKey = randomBytes(8).toString('hex');
+  const loginPassword = randomBytes(8).toString('hex');
+  const luminate = await StandInLuminate.start({ apiKey, loginName: 'bench', loginPassword, latencyMs: options.latencyMs, anyInteractionId: true });
+  const slack = await StandInSlack.start({ botToken });
+  const common = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl };
+
+  const targets: Target[] = [];
+  try {
+    const [botPort, barePort] = [await freePort(), await freePort()];
+    const bot = startProcess(
+      join(DIST, 'index.js'),
+      {
+        ...common,
+        PORT: String(botPort),
+        LUMINATE_URL: luminate.url,
+        LUMINATE_API_KEY: apiKey,
+        LUMINATE_LOGIN_NAME: 'bench',
+        LUMINATE_LOGIN_PASSWORD: loginPassword,
+        LUMINATE_MAX_CONNECTIONS: String(options.maxConnections),
+        CACHE_MAX_ENTRIES: String(Math.max(5000, options.fillCards + options.coldRequests + 10)),
+        // One driver plays many people; the limit is not what is measured.
+        LOOKUP_RATE_PER_MINUTE: '100000',
+        LOG_LEVEL: options.botLogFile ? 'info' : 'warn',
+      },
+      { nodeArgs: options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [], keepOutput: options.botLogFile !== undefined },
+    );
+    const bare = startProcess(join(DIST, 'bench', 'bare-app.js'), { ...common, PORT: String(barePort) }, { keepOutput: false });
+    for (const [name, proc, port] of [['bot', bot, botPort], ['bare', bare, barePort]] as const) {
+      await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
+      targets.push({ name, process: proc, pool: new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(options.concurrency, options.stampede), pipelining: 1 }) });
+    }
+    log(`bot pid ${bot.child.pid}, bare app pid ${bare.child.pid}; upstream latency ${options.latencyMs} ms, concurrency ${options.concurrency}`);
+
+    /**
+     * Closed loop: each of `concurrency` workers sends a command and waits for
+     * its card (in the ack, or at its response_url) before sending the next, as
+     * a person would. "Looking up…" notices are not the card.
+     */
+    const drive = async (target: Target, texts: readonly string[], concurrency: number): Promise<Samples> => {
+      const before = { requests: luminate.lookupCount, sockets: luminate.connectionsOpened };
+      luminate.maxInFlight = luminate.inFlight;
+      const acks: number[] = [];
+      const cards: number[] = [];
+      let failures = 0;
+      let next = 0;
+      const isCard = (body: Record<string, unknown>) => Array.isArray(body.blocks) && !String(body.text).startsWith(':hourglass');
+      const started = performance.now();
+      const worker = async () => {
+        while (next < texts.length) {
+          const i = next++;
+          const responseUrl = slack.newResponseUrl();
+          const body = slashCommandBody({ text: texts[i]!, response_url: responseUrl, user_id: `UBENCH${i % 500}` });
+          const timestamp = Math.floor(Date.now() / 1000);
+          const sentAt = performance.timeOrigin + performance.now();
+          const response = await target.pool.request({
+            method: 'POST',
+            path: '/slack/events',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-slack-request-timestamp': String(timestamp),
+              'x-slack-signature': slackSignature(signingSecret, timestamp, body),
+            },
+            body,
+          });
+          const text = await response.body.text();
+          const ackedAt = performance.timeOrigin + performance.now();
+          acks.push(ackedAt - sentAt);
+          if (response.statusCode !== 200) {
+            failures += 1;
+            continue;
+          }
+          if (text.includes('"blocks"')) {
+            cards.push(ackedAt - sentAt);
+            continue;
+          }
+          try {
+            await slack.waitFor(() => slack.responsesTo(responseUrl).some((r) => isCard(r.body)), 30_000);
+            cards.push(slack.responsesTo(responseUrl).find((r) => isCard(r.body))!.receivedAt - sentAt);
+          } catch {
+            failures += 1;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, worker));
+      const finished = performance.now();
+      slack.clearResponses(); // keeps the driver's own memory flat between workloads
+      return {
+        requests: texts.length,
+        seconds: (finished - started) / 1000,
+        failures,
+        acks,
+        cards,
+        upstreamRequests: luminate.lookupCount - before.requests,
+        maxUpstreamInFlight: luminate.maxInFlight,
+        socketsOpened: luminate.connectionsOpened - before.sockets,
+      };
+    };
+
+    /**
+     * Runs a workload on both apps in `rounds` alternating rounds (bot, bare, bare, bot, …), so that a
+     * machine that drifts during the run (frequency, a neighbour's load) weighs on both alike.
+     */
+    const both = async (name: string, texts: (target: Target, round: number) => readonly string[], { concurrency = options.concurrency, rounds = 1 } = {}) => {
+      const samples = { bot: [] as Samples[], bare: [] as Samples[] };
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? targets : [...targets].reverse();
+        for (const target of order) samples[target.name].push(await drive(target, texts(target, round), concurrency));
+      }
+      const out = {} as { bot: WorkloadFigures; bare: WorkloadFigures };
+      for (const target of targets) {
+        out[target.name] = combine(samples[target.name], target.process);
+        log(`${name.padEnd(8)} ${target.name.padEnd(4)} ${out[target.name].rps.toFixed(0)} req/s, card p99 ${out[target.name].cardP99.toFixed(1)} ms`);
+      }
+      return out;
+    };
+
+    let coldBase = 100_000;
+    const distinct = (n: number) => {
+      const start = coldBase;
+      coldBase += n;
+      return Array.from({ length: n }, (_, i) => `${start + i} cons:1001001`);
+    };
+
+    const ROUNDS = 4;
+    const perRound = (n: number) => Math.max(1, Math.ceil(n / ROUNDS));
+    await both('warm-up', () => ['1000 jane@example.org', ...distinct(options.concurrency)]);
+    const hot = await both('hot', () => Array.from({ length: perRound(options.hotRequests) }, () => '1000 jane@example.org'), { rounds: ROUNDS });
+    const cold = await both('cold', () => distinct(perRound(options.coldRequests)), { rounds: ROUNDS });
+    // Each app gets its own cold key, the same for all of that app's requests.
+    const stampedeKeys = { bot: coldBase, bare: coldBase + 1 };
+    coldBase += 2;
+    const stampede = await both('stampede', (t) => Array.from({ length: options.stampede }, () => `${stampedeKeys[t.name]} cons:1001001`), { concurrency: options.stampede });
+
+    // Memory: fill the cache with distinct cards, quickly (no upstream latency), then read each process's peak.
+    luminate.latencyMs = 0;
+    await both('fill', () => distinct(options.fillCards));
+    const memory = { botMb: (bot.memory()?.peakRss ?? NaN) / MB, bareMb: (bare.memory()?.peakRss ?? NaN) / MB };
+
+    const ratio = (a: number, b: number) => a / b;
+    const targetsMet = [
+      { name: 'hot: requests/s vs bare', value: ratio(hot.bot.rps, hot.bare.rps), target: '≥ 0.90×', met: ratio(hot.bot.rps, hot.bare.rps) >= 0.9 },
+      { name: 'hot: card p99 vs bare', value: ratio(hot.bot.cardP99, hot.bare.cardP99), target: '≤ 1.20×', met: ratio(hot.bot.cardP99, hot.bare.cardP99) <= 1.2 },
+    ].map((t) => ({ name: t.name, measured: `${t.value.toFixed(2)}×`, target: t.target, met: t.met }));
+    const coldLimit = options.latencyMs + 2 * cold.bare.cardP99;
+    const targetsList = [
+      ...targetsMet,
+      { name: 'cold: card p99 ≤ latency + 2× bare p99', measured: `${cold.bot.cardP99.toFixed(1)} ms`, target: `≤ ${coldLimit.toFixed(1)} ms`, met: cold.bot.cardP99 <= coldLimit },
+      { name: 'cold: upstream in flight', measured: String(cold.bot.maxUpstreamInFlight), target: `≤ ${options.maxConnections}`, met: cold.bot.maxUpstreamInFlight <= options.maxConnections },
+      { name: 'cold: sockets opened', measured: String(cold.bot.socketsOpened), target: `≤ ${options.maxConnections}`, met: cold.bot.socketsOpened <= options.maxConnections },
+      { name: 'stampede: upstream requests', measured: String(stampede.bot.upstreamRequests), target: '= 1', met: stampede.bot.upstreamRequests === 1 },
+      {
+        name: `peak RSS vs bare after ${options.fillCards} cached cards`,
+        measured: `${ratio(memory.botMb, memory.bareMb).toFixed(2)}×`,
+        target: '≤ 1.30×',
+        met: ratio(memory.botMb, memory.bareMb) <= 1.3,
+      },
+    ];
+    return { options, workloads: { hot, cold, stampede }, memory, targets: targetsList };
+  } finally {
+    for (const target of targets) await target.pool.close();
+    for (const proc of [...targets.map((t) => t.process)]) {
+      proc.child.kill('SIGTERM');
+      await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 12_000))]);
+    }
+    if (options.botLogFile && targets[0]) writeFileSync(options.botLogFile, targets[0].process.stdout() + targets[0].process.stderr());
+    await Promise.all([luminate.close(), slack.close()]);
+  }
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+/** The Markdown report: per-workload figures, then the targets, all from this one run. */
+export function formatBench(result: BenchResult, command: string): string {
+  const { options: o } = result;
+  const rows: string[] = [
+    `Command: \`${command}\`  `,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}  `,
+    `Settings: concurrency ${o.concurrency}, upstream latency ${o.latencyMs} ms, LUMINATE_MAX_CONNECTIONS ${o.maxConnections}, ${o.hotRequests} hot / ${o.coldRequests} cold / ${o.stampede} stampede requests, ${o.fillCards} cards for the memory reading`,
+    '',
+    '| workload | app | req/s | ack p50 ms | ack p99 ms | card p50 ms | card p99 ms | upstream requests | most upstream in flight | sockets opened | peak RSS MB | failures |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [name, pair] of Object.entries(result.workloads)) {
+    for (const app of ['bot', 'bare'] as const) {
+      const f = pair[app];
+      const upstream = app === 'bot' ? [String(f.upstreamRequests), String(f.maxUpstreamInFlight), String(f.socketsOpened)] : ['—', '—', '—'];
+      rows.push(`| ${name} | ${app === 'bot' ? 'bot' : 'bare Bolt'} | ${fmt(f.rps, 0)} | ${fmt(f.ackP50, 2)} | ${fmt(f.ackP99, 2)} | ${fmt(f.cardP50, 2)} | ${fmt(f.cardP99, 2)} | ${upstream.join(' | ')} | ${fmt(f.peakRssMb)} | ${f.failures} |`);
+    }
+  }
+  rows.push('', '| target | measured | target | met |', '|---|---:|---:|:---:|');
+  for (const t of result.targets) rows.push(`| ${t.name} | ${t.measured} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`);
+  rows.push('', `Peak RSS after ${o.fillCards} distinct cards: bot ${fmt(result.memory.botMb)} MB, bare Bolt ${fmt(result.memory.bareMb)} MB.`);
+  return rows.join('\n');
+}
+
+export function tempProfileDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bot-cpu-prof-'));
+}
