@@ -3,23 +3,30 @@ import type { Clock } from '../lookup/interaction-lookups.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
-const WINDOW_MS = 60_000;
+const MINUTE_MS = 60_000;
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+}
 
 /**
- * Lookups per person per rolling minute (`LOOKUP_RATE_PER_MINUTE`). Cached
- * answers count too: the limit is there so that one compromised account
- * cannot page through the donor base, however fast the cache is.
+ * Lookups per person per minute (`LOOKUP_RATE_PER_MINUTE`), as a token bucket:
+ * a full minute's allowance may be used at once, then it refills evenly
+ * (30 a minute: one every 2 s). Cached answers count too: the limit is there
+ * so that one compromised account cannot page through the donor base,
+ * however fast the cache is. O(1) per lookup, on the hot path.
  */
 export class LookupRateLimit {
   readonly #perMinute: number;
   readonly #clock: Clock;
-  /** Each person's lookup times within the last minute; people idle for a minute drop out. */
-  readonly #recent: LRUCache<string, number[]>;
+  /** People idle for a minute have a full bucket again, so they can be forgotten. */
+  readonly #buckets: LRUCache<string, Bucket>;
 
   constructor({ perMinute, clock = Date.now, maxPeople = 50_000 }: { perMinute: number; clock?: Clock; maxPeople?: number }) {
     this.#perMinute = perMinute;
     this.#clock = clock;
-    this.#recent = new LRUCache<string, number[]>({ max: maxPeople, ttl: WINDOW_MS, ttlResolution: 0, perf: { now: clock } });
+    this.#buckets = new LRUCache<string, Bucket>({ max: maxPeople, ttl: MINUTE_MS, ttlResolution: 0, perf: { now: clock } });
   }
 
   get perMinute(): number {
@@ -29,13 +36,18 @@ export class LookupRateLimit {
   /** Counts one lookup for `userId` if the limit allows it. */
   take(userId: string): RateDecision {
     const now = this.#clock();
-    const times = (this.#recent.get(userId) ?? []).filter((t) => now - t < WINDOW_MS);
-    if (times.length >= this.#perMinute) {
-      this.#recent.set(userId, times, { noUpdateTTL: true });
-      return { allowed: false, retryAfterMs: WINDOW_MS - (now - times[0]!) };
+    let bucket = this.#buckets.get(userId);
+    if (!bucket) {
+      bucket = { tokens: this.#perMinute, updatedAt: now };
+      this.#buckets.set(userId, bucket);
+    } else {
+      bucket.tokens = Math.min(this.#perMinute, bucket.tokens + ((now - bucket.updatedAt) * this.#perMinute) / MINUTE_MS);
+      bucket.updatedAt = now;
     }
-    times.push(now);
-    this.#recent.set(userId, times);
+    if (bucket.tokens < 1) return { allowed: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) * MINUTE_MS) / this.#perMinute) };
+    bucket.tokens -= 1;
+    // Refreshes the TTL: forgotten only after a whole idle minute, when the bucket would be full anyway.
+    this.#buckets.set(userId, bucket);
     return { allowed: true };
   }
 }

@@ -2,18 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { LookupRateLimit } from '../../src/access/rate-limit.js';
 
 describe('LookupRateLimit', () => {
-  it('allows perMinute lookups in a rolling minute, then says how long to wait', () => {
+  it("allows a minute's allowance at once, then refills evenly, and says how long to wait", () => {
     let now = 1_000_000;
     const limit = new LookupRateLimit({ perMinute: 3, clock: () => now });
-    for (let i = 0; i < 3; i++) {
-      expect(limit.take('U1')).toEqual({ allowed: true });
-      now += 10_000;
-    }
-    expect(limit.take('U1')).toEqual({ allowed: false, retryAfterMs: 30_000 });
+    for (let i = 0; i < 3; i++) expect(limit.take('U1')).toEqual({ allowed: true });
+    expect(limit.take('U1')).toEqual({ allowed: false, retryAfterMs: 20_000 });
     expect(limit.take('U2')).toEqual({ allowed: true });
-    now += 30_000;
+    now += 15_000;
+    expect(limit.take('U1')).toEqual({ allowed: false, retryAfterMs: 5_000 });
+    now += 5_000;
     expect(limit.take('U1')).toEqual({ allowed: true });
-    expect(limit.take('U1')).toEqual({ allowed: false, retryAfterMs: 10_000 });
+    expect(limit.take('U1').allowed).toBe(false);
   });
 
   it('refused attempts do not extend the wait', () => {
@@ -26,5 +25,14 @@ describe('LookupRateLimit', () => {
     }
     now += 10_000;
     expect(limit.take('U1')).toEqual({ allowed: true });
+  });
+
+  it('after an idle minute a person has their whole allowance again', () => {
+    let now = 1_000_000;
+    const limit = new LookupRateLimit({ perMinute: 30, clock: () => now });
+    for (let i = 0; i < 30; i++) limit.take('U1');
+    now += 61_000;
+    for (let i = 0; i < 30; i++) expect(limit.take('U1').allowed).toBe(true);
+    expect(limit.take('U1').allowed).toBe(false);
   });
 });
