@@ -51,7 +51,8 @@ export interface BenchResult {
   targets: { name: string; measured: string; target: string; met: boolean }[];
 }
 
-const DIST = fileURLToPath(new URL('..', import.meta.url));
+// The built app, whether this module runs built (dist/bench) or from source under vitest (src/bench).
+const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const MB = 1024 * 1024;
 
 function percentile(sorted: readonly number[], p: number): number {
