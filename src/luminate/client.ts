@@ -54,8 +54,6 @@ export interface InteractionSource {
 
 /** Largest body read before the answer is judged not to be a `getInteraction` response. */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** A retry is worth starting only with this much of the budget left. */
-const MIN_RETRY_BUDGET_MS = 250;
 /**
  * Share of the whole budget the first attempt may wait for response headers: most of it, so a slow but
  * working Luminate still answers, yet a hang leaves room for one retry on a fresh connection.

@@ -111,6 +111,12 @@ export class StandInSlack {
     });
   }
 
+  /** Waits for the `count`-th call of a Web API method and returns it. */
+  async waitForCall(method: string, count = 1, timeoutMs = 5000): Promise<ApiCall> {
+    await this.waitFor(() => this.callsTo(method).length >= count, timeoutMs, `call ${count} of ${method}`);
+    return this.callsTo(method)[count - 1]!;
+  }
+
   /** Waits for the `count`-th post to a response_url and returns it. */
   async waitForResponse(url: string, count = 1, timeoutMs = 5000): Promise<ResponsePost> {
     await this.waitFor(() => this.responsesTo(url).length >= count, timeoutMs, `response ${count} at ${url}`);

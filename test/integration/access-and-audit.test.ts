@@ -27,10 +27,7 @@ beforeEach(() => {
 });
 
 const as = (user: string, channel = 'C0DONORS') => ({ user_id: user, channel_id: channel });
-const waitForCall = async (method: string, count = 1) => {
-  await system.slack.waitFor(() => system.slack.callsTo(method).length >= count, 5000, method);
-  return system.slack.callsTo(method)[count - 1]!;
-};
+const waitForCall = (method: string, count = 1) => system.slack.waitForCall(method, count);
 async function commandAs(user: string, text: string, channel = 'C0DONORS'): Promise<SlackMessageBody> {
   const ack = await system.slashCommand(text, as(user, channel));
   if (ack.body) return JSON.parse(ack.body) as SlackMessageBody;

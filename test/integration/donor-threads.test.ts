@@ -21,10 +21,7 @@ const header = (m: { blocks?: unknown[] }) => (m.blocks?.[0] as { text?: { text:
 type Element = { action_id: string; value?: string; url?: string };
 const buttonsOf = (m: { blocks?: unknown[] }): Element[] =>
   ((m.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: Element[] } | undefined)?.elements ?? [];
-const waitForCall = async (method: string, count = 1) => {
-  await system.slack.waitFor(() => system.slack.callsTo(method).length >= count, 5000, method);
-  return system.slack.callsTo(method)[count - 1]!;
-};
+const waitForCall = (method: string, count = 1) => system.slack.waitForCall(method, count);
 
 describe('message shortcut: Look up interaction', () => {
   it('answers privately in the thread of a reply', async () => {
