@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../stand-ins/child-process.js';
-import { StandInLuminate } from '../stand-ins/luminate.js';
+import { fork, type ChildProcess } from 'node:child_process';
 import { slackSignature, slashCommandBody } from '../stand-ins/signed-requests.js';
-import { StandInSlack } from '../stand-ins/slack.js';
+import type { FromStandIns, ToStandIns } from './stand-ins-process.js';
 
 export interface BenchOptions {
   /** Requests in flight from the driver at once. */
@@ -91,6 +91,93 @@ function combine(rounds: readonly Samples[], process: RunningProcess): WorkloadF
   };
 }
 
+/**
+ * The stand-in SRConsAPI and Slack in their own process (see stand-ins-process.ts). A card's
+ * arrival is timed here, when the driver hears of it, so no two processes' clocks are compared.
+ */
+class StandIns {
+  readonly #child: ChildProcess;
+  readonly #ready: Extract<FromStandIns, { type: 'ready' }>;
+  readonly #waiting = new Map<string, (arrivedAt: number | null) => void>();
+  readonly #stats = new Map<number, (stats: Extract<FromStandIns, { type: 'stats' }>) => void>();
+  #next = 0;
+
+  private constructor(child: ChildProcess, ready: Extract<FromStandIns, { type: 'ready' }>) {
+    this.#child = child;
+    this.#ready = ready;
+    child.on('message', (message: FromStandIns) => {
+      if (message.type === 'response' && message.card) {
+        this.#waiting.get(message.url)?.(performance.timeOrigin + performance.now());
+        this.#waiting.delete(message.url);
+      } else if (message.type === 'stats') {
+        this.#stats.get(message.id)?.(message);
+        this.#stats.delete(message.id);
+      }
+    });
+  }
+
+  static async start(env: Record<string, string>): Promise<StandIns> {
+    const child = fork(join(DIST, 'bench', 'stand-ins-process.js'), { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const ready = await new Promise<Extract<FromStandIns, { type: 'ready' }>>((resolve, reject) => {
+      child.once('message', (m: FromStandIns) => (m.type === 'ready' ? resolve(m) : reject(new Error('stand-ins did not start'))));
+      child.once('exit', () => reject(new Error('stand-ins exited at start-up')));
+    });
+    return new StandIns(child, ready);
+  }
+
+  get luminateUrl(): string {
+    return this.#ready.luminateUrl;
+  }
+
+  get slackApiUrl(): string {
+    return this.#ready.slackApiUrl;
+  }
+
+  newResponseUrl(): string {
+    return `${this.#ready.slackOrigin}/respond/${++this.#next}`;
+  }
+
+  /** Resolves with the time the card for `url` arrived, or null after 30 s. */
+  cardAt(url: string): { arrived: Promise<number | null>; cancel: () => void } {
+    let timer: NodeJS.Timeout | undefined;
+    const arrived = new Promise<number | null>((resolve) => {
+      this.#waiting.set(url, (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      });
+      timer = setTimeout(() => {
+        this.#waiting.delete(url);
+        resolve(null);
+      }, 30_000);
+    });
+    return {
+      arrived,
+      cancel: () => {
+        clearTimeout(timer);
+        this.#waiting.delete(url);
+      },
+    };
+  }
+
+  tell(message: ToStandIns): void {
+    this.#child.send(message);
+  }
+
+  stats(): Promise<Extract<FromStandIns, { type: 'stats' }>> {
+    const id = ++this.#next;
+    return new Promise((resolve) => {
+      this.#stats.set(id, resolve);
+      this.tell({ type: 'stats', id });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
+    this.#child.disconnect();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  }
+}
+
 /** A process under test and how the driver reaches it. */
 interface Target {
   name: 'bot' | 'bare';
@@ -108,9 +195,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const botToken = `xoxb-bench-${randomBytes(8).toString('hex')}`;
   const apiKey = randomBytes(8).toString('hex');
   const loginPassword = randomBytes(8).toString('hex');
-  const luminate = await StandInLuminate.start({ apiKey, loginName: 'bench', loginPassword, latencyMs: options.latencyMs, anyInteractionId: true });
-  const slack = await StandInSlack.start({ botToken });
-  const common = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl };
+  const standIns = await StandIns.start({
+    LUMINATE_API_KEY: apiKey,
+    LUMINATE_LOGIN_NAME: 'bench',
+    LUMINATE_LOGIN_PASSWORD: loginPassword,
+    SLACK_BOT_TOKEN: botToken,
+    LATENCY_MS: String(options.latencyMs),
+  });
+  const common = { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: standIns.slackApiUrl };
 
   const targets: Target[] = [];
   try {
@@ -120,7 +212,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       {
         ...common,
         PORT: String(botPort),
-        LUMINATE_URL: luminate.url,
+        LUMINATE_URL: standIns.luminateUrl,
         LUMINATE_API_KEY: apiKey,
         LUMINATE_LOGIN_NAME: 'bench',
         LUMINATE_LOGIN_PASSWORD: loginPassword,
@@ -145,18 +237,18 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
      * a person would. "Looking up…" notices are not the card.
      */
     const drive = async (target: Target, texts: readonly string[], concurrency: number): Promise<Samples> => {
-      const before = { requests: luminate.lookupCount, sockets: luminate.connectionsOpened };
-      luminate.maxInFlight = luminate.inFlight;
+      const before = await standIns.stats();
+      standIns.tell({ type: 'reset-max' });
       const acks: number[] = [];
       const cards: number[] = [];
       let failures = 0;
       let next = 0;
-      const isCard = (body: Record<string, unknown>) => Array.isArray(body.blocks) && !String(body.text).startsWith(':hourglass');
       const started = performance.now();
       const worker = async () => {
         while (next < texts.length) {
           const i = next++;
-          const responseUrl = slack.newResponseUrl();
+          const responseUrl = standIns.newResponseUrl();
+          const card = standIns.cardAt(responseUrl);
           const body = slashCommandBody({ text: texts[i]!, response_url: responseUrl, user_id: `UBENCH${i % 500}` });
           const timestamp = Math.floor(Date.now() / 1000);
           const sentAt = performance.timeOrigin + performance.now();
@@ -174,33 +266,32 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           const ackedAt = performance.timeOrigin + performance.now();
           acks.push(ackedAt - sentAt);
           if (response.statusCode !== 200) {
+            card.cancel();
             failures += 1;
             continue;
           }
           if (text.includes('"blocks"')) {
+            card.cancel();
             cards.push(ackedAt - sentAt);
             continue;
           }
-          try {
-            await slack.waitFor(() => slack.responsesTo(responseUrl).some((r) => isCard(r.body)), 30_000);
-            cards.push(slack.responsesTo(responseUrl).find((r) => isCard(r.body))!.receivedAt - sentAt);
-          } catch {
-            failures += 1;
-          }
+          const arrivedAt = await card.arrived;
+          if (arrivedAt === null) failures += 1;
+          else cards.push(arrivedAt - sentAt);
         }
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
       const finished = performance.now();
-      slack.clearResponses(); // keeps the driver's own memory flat between workloads
+      const after = await standIns.stats();
       return {
         requests: texts.length,
         seconds: (finished - started) / 1000,
         failures,
         acks,
         cards,
-        upstreamRequests: luminate.lookupCount - before.requests,
-        maxUpstreamInFlight: luminate.maxInFlight,
-        socketsOpened: luminate.connectionsOpened - before.sockets,
+        upstreamRequests: after.lookups - before.lookups,
+        maxUpstreamInFlight: after.maxInFlight,
+        socketsOpened: after.connectionsOpened - before.connectionsOpened,
       };
     };
 
@@ -240,7 +331,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const stampede = await both('stampede', (t) => Array.from({ length: options.stampede }, () => `${stampedeKeys[t.name]} cons:1001001`), { concurrency: options.stampede });
 
     // Memory: fill the cache with distinct cards, quickly (no upstream latency), then read each process's peak.
-    luminate.latencyMs = 0;
+    standIns.tell({ type: 'latency', ms: 0 });
     await both('fill', () => distinct(options.fillCards));
     const memory = { botMb: (bot.memory()?.peakRss ?? NaN) / MB, bareMb: (bare.memory()?.peakRss ?? NaN) / MB };
 
@@ -271,7 +362,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await Promise.race([proc.exited, new Promise((r) => setTimeout(r, 12_000))]);
     }
     if (options.botLogFile && targets[0]) writeFileSync(options.botLogFile, targets[0].process.stdout() + targets[0].process.stderr());
-    await Promise.all([luminate.close(), slack.close()]);
+    await standIns.stop();
   }
 }
 

@@ -39,6 +39,8 @@ export class StandInSlack {
   readonly failingMethods = new Map<string, string>();
   /** Members of each user group, for `usergroups.users.list`. */
   readonly usergroups = new Map<string, string[]>();
+  /** Called with every response_url post as it arrives (the benchmark forwards them to its driver). */
+  onResponse: ((post: ResponsePost) => void) | null = null;
 
   readonly #server: Server;
   readonly #options: Required<StandInSlackOptions>;
@@ -152,6 +154,7 @@ export class StandInSlack {
       const forUrl = this.#byUrl.get(post.url);
       if (forUrl) forUrl.push(post);
       else this.#byUrl.set(post.url, [post]);
+      this.onResponse?.(post);
       res.writeHead(this.responseStatus, { 'content-type': 'text/plain' }).end(this.responseStatus === 200 ? 'ok' : 'expired_url');
       this.#notify();
       return;

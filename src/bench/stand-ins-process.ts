@@ -1,0 +1,38 @@
+import { StandInLuminate } from '../stand-ins/luminate.js';
+import { StandInSlack } from '../stand-ins/slack.js';
+
+/**
+ * The benchmark's stand-ins, in a process of their own so that their timers
+ * and parsing do not share an event loop with the driver that times the
+ * bot. Talks to the driver over IPC: each response_url post is reported as it
+ * arrives; counters are read and reset on request.
+ */
+export type ToStandIns = { type: 'stats'; id: number } | { type: 'latency'; ms: number } | { type: 'reset-max' };
+export type FromStandIns =
+  | { type: 'ready'; luminateUrl: string; slackApiUrl: string; slackOrigin: string }
+  | { type: 'response'; url: string; card: boolean }
+  | { type: 'stats'; id: number; lookups: number; maxInFlight: number; connectionsOpened: number };
+
+const send = (message: FromStandIns) => process.send!(message);
+const env = process.env;
+
+const luminate = await StandInLuminate.start({
+  apiKey: env.LUMINATE_API_KEY!,
+  loginName: env.LUMINATE_LOGIN_NAME!,
+  loginPassword: env.LUMINATE_LOGIN_PASSWORD!,
+  latencyMs: Number(env.LATENCY_MS ?? 0),
+  anyInteractionId: true,
+});
+const slack = await StandInSlack.start({ botToken: env.SLACK_BOT_TOKEN! });
+slack.onResponse = (post) => {
+  send({ type: 'response', url: post.url, card: Array.isArray(post.body.blocks) && !String(post.body.text).startsWith(':hourglass') });
+  if (slack.responses.length > 1000) slack.clearResponses();
+};
+
+process.on('message', (message: ToStandIns) => {
+  if (message.type === 'latency') luminate.latencyMs = message.ms;
+  else if (message.type === 'reset-max') luminate.maxInFlight = luminate.inFlight;
+  else send({ type: 'stats', id: message.id, lookups: luminate.lookupCount, maxInFlight: luminate.maxInFlight, connectionsOpened: luminate.connectionsOpened });
+});
+process.on('disconnect', () => void Promise.all([luminate.close(), slack.close()]).then(() => process.exit(0)));
+send({ type: 'ready', luminateUrl: luminate.url, slackApiUrl: slack.apiUrl, slackOrigin: slack.origin });
