@@ -23,6 +23,14 @@ export function previewBlocks(blocks: readonly types.KnownBlock[]): string {
       case 'divider':
         lines.push('─'.repeat(60));
         break;
+      case 'actions':
+        lines.push(
+          ` ${block.elements
+            .map((e) => ('text' in e && e.text && 'text' in e.text ? `[ ${e.text.text}${'url' in e && e.url ? ' ↗' : ''} ]` : `[${e.type}]`))
+            .join('  ')}`,
+          '',
+        );
+        break;
       default:
         lines.push(`[${block.type} block]`, '');
     }

@@ -16,6 +16,7 @@ describe('npm run demo', () => {
     expect(output).toContain('▌ Sample Subject');
     expect(output).toContain('Created: 2016-02-01 15:43 UTC');
     expect(output).toContain('"type": "header"');
+    expect(output).toContain('[ Refresh ]  [ Share in channel ]  [ Open in Luminate ↗ ]');
     const link = output.split('\n').find((l) => l.startsWith('https://app.slack.com/block-kit-builder#'))!;
     expect(JSON.parse(decodeURIComponent(link.split('#')[1]!))).toEqual({ blocks: result.message.blocks });
   });
