@@ -5,6 +5,8 @@ import { decodeSlackText, parseIdentifier, parseInteractionId } from './parse.js
 export interface MessageFindings {
   /** Both parts found without doubt. */
   lookup: InteractionLookup | null;
+  /** The donor alone, when the message names one without doubt (what a form can be prefilled with). */
+  donor: ConstituentIdentifier | null;
   /** Everything that looked like an interaction id, best first; several means the message is ambiguous. */
   interactionIds: number[];
   /** Everything that looked like a donor identifier, strongest kind first. */
@@ -59,7 +61,7 @@ export function findLookupInMessage(messageText: string): MessageFindings {
   const found = byKind.flat();
   const deciding = byKind.find((kind) => kind.length > 0) ?? [];
 
-  const lookup =
-    interactionIds.length === 1 && deciding.length === 1 ? { interactionId: interactionIds[0]!, identifier: deciding[0]! } : null;
-  return { lookup, interactionIds, identifiers: found };
+  const donor = deciding.length === 1 ? deciding[0]! : null;
+  const lookup = interactionIds.length === 1 && donor ? { interactionId: interactionIds[0]!, identifier: donor } : null;
+  return { lookup, donor, interactionIds, identifiers: found };
 }

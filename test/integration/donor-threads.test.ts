@@ -62,6 +62,13 @@ describe('message shortcut: Look up interaction', () => {
     expect(system.luminate.requests).toHaveLength(0);
   });
 
+  it('prefills the donor by the same precedence as a lookup when only the id is missing', async () => {
+    await system.interact(messageShortcut({ text: 'Please check cons:1001001, jane@example.org', responseUrl: system.slack.newResponseUrl() }));
+    const view = (await waitForCall('views.open')).args.view as { blocks: { block_id?: string; element?: { initial_value?: string } }[] };
+    expect(view.blocks.find((b) => b.block_id === 'donor')?.element?.initial_value).toBe('cons:1001001');
+    expect(JSON.stringify(view.blocks)).toContain('Fill in what the message did not say.');
+  });
+
   it('opens the modal with a question when the message names two interactions', async () => {
     await system.interact(messageShortcut({ text: 'interaction 1000 or interaction 1001? jane@example.org', responseUrl: system.slack.newResponseUrl() }));
     const view = (await waitForCall('views.open')).args.view as { blocks: unknown[] };

@@ -50,6 +50,12 @@ describe('findLookupInMessage', () => {
   });
 
   it('finds nothing in an ordinary message', () => {
-    expect(findLookupInMessage('Thanks all, see you Monday!')).toEqual({ lookup: null, interactionIds: [], identifiers: [] });
+    expect(findLookupInMessage('Thanks all, see you Monday!')).toEqual({ lookup: null, donor: null, interactionIds: [], identifiers: [] });
+  });
+
+  it('names the donor on its own when the id is missing, by the same precedence', () => {
+    const findings = findLookupInMessage('Can someone check cons:1001001 (jane@example.org)?');
+    expect(findings.lookup).toBeNull();
+    expect(findings.donor).toEqual({ kind: 'cons', consId: '1001001' });
   });
 });

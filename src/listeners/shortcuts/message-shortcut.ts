@@ -57,17 +57,16 @@ export function messageShortcut(deps: ListenerDependencies) {
 /** What to put in the modal, and a line saying what the message mentioned when it was ambiguous. */
 function prefill(findings: MessageFindings): { interactionId?: string; donor?: string; hint?: string } {
   const ids = findings.interactionIds;
-  const donors = findings.identifiers.map(formatIdentifier);
   const notes: string[] = [];
   if (ids.length > 1) notes.push(`interactions ${ids.map(String).join(', ')}`);
-  if (donors.length > 1) notes.push(`donors ${donors.map((d) => mrkdwn(d, 100)).join(', ')}`);
+  if (!findings.donor && findings.identifiers.length > 1) notes.push(`donors ${findings.identifiers.map((d) => mrkdwn(formatIdentifier(d), 100)).join(', ')}`);
   return {
     interactionId: ids.length === 1 ? String(ids[0]) : undefined,
-    donor: donors.length === 1 ? donors[0] : undefined,
+    donor: findings.donor ? formatIdentifier(findings.donor) : undefined,
     hint:
       notes.length > 0
         ? `The message mentions ${notes.join(' and ')}: which one?`
-        : ids.length + donors.length === 0
+        : ids.length + findings.identifiers.length === 0
           ? 'No interaction id or donor found in the message.'
           : 'Fill in what the message did not say.',
   };
