@@ -57,12 +57,14 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   };
 
   const socketMode = config.slack.appToken !== undefined;
+  const slackApi = config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {};
   const receiver = socketMode
     ? new SocketModeReceiver({
         appToken: config.slack.appToken!,
         logger: boltLogger,
         customRoutes: [healthz],
-        installerOptions: { port: config.port },
+        // The socket client opens its connection with apps.connections.open: through SLACK_API_URL too.
+        installerOptions: { port: config.port, clientOptions: slackApi },
       })
     : new HTTPReceiver({
         signingSecret: config.slack.signingSecret!,
@@ -84,7 +86,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     ignoreSelf: false,
     convoStore: false,
     clientOptions: {
-      ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      ...slackApi,
       // The Web API client's default retries for about 30 minutes; a person is waiting.
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     },

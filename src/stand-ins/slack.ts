@@ -24,6 +24,8 @@ export interface ResponsePost {
 
 export interface StandInSlackOptions {
   botToken: string;
+  /** App-level token accepted for `apps.connections.open` (Socket Mode). */
+  appToken?: string;
   teamId?: string;
   botUserId?: string;
 }
@@ -39,6 +41,8 @@ export class StandInSlack {
   readonly failingMethods = new Map<string, string>();
   /** Members of each user group, for `usergroups.users.list`. */
   readonly usergroups = new Map<string, string[]>();
+  /** What `apps.connections.open` hands out: the Socket Mode WebSocket to connect to. */
+  socketModeUrl: string | null = null;
   /** Called with every response_url post as it arrives (the benchmark forwards them to its driver). */
   onResponse: ((post: ResponsePost) => void) | null = null;
 
@@ -52,7 +56,7 @@ export class StandInSlack {
 
   private constructor(server: Server, options: StandInSlackOptions) {
     this.#server = server;
-    this.#options = { teamId: 'T0STANDIN', botUserId: 'U0BOT', ...options };
+    this.#options = { teamId: 'T0STANDIN', botUserId: 'U0BOT', appToken: '', ...options };
   }
 
   static async start(options: StandInSlackOptions): Promise<StandInSlack> {
@@ -161,7 +165,9 @@ export class StandInSlack {
     }
     if (path.startsWith('/api/')) {
       const method = path.slice('/api/'.length);
-      const authorized = req.headers.authorization === `Bearer ${this.#options.botToken}`;
+      const bearer = req.headers.authorization;
+      const authorized =
+        bearer === `Bearer ${this.#options.botToken}` || (method === 'apps.connections.open' && this.#options.appToken !== '' && bearer === `Bearer ${this.#options.appToken}`);
       const { token: _token, ...args } = body;
       this.apiCalls.push({ method, args, authorized });
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.#answer(method, authorized, args)));
@@ -177,6 +183,8 @@ export class StandInSlack {
     if (failure) return { ok: false, error: failure };
     const { teamId, botUserId } = this.#options;
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketModeUrl ? { ok: true, url: this.socketModeUrl } : { ok: false, error: 'not_allowed_token_type' };
       case 'usergroups.users.list': {
         const members = this.usergroups.get(String(args.usergroup));
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
