@@ -75,16 +75,23 @@ export function createLogger({ level, secrets, write = writeStdoutLine, clock = 
 /** Bolt and its Web API client log through this, so their lines are JSON and redacted too. */
 export function toBoltLogger(logger: Logger, level: LogLevelName): BoltLogger {
   let current = level as BoltLogLevel;
+  // Bolt logs at debug several times per request; below the level, skip turning its arguments into text at all.
+  const enabled = (lvl: LogLevelName) => LOG_LEVELS.indexOf(lvl) >= LOG_LEVELS.indexOf(current as LogLevelName);
   const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(toPlain(p)))).join(' ');
+  const at =
+    (lvl: LogLevelName) =>
+    (...msg: unknown[]) => {
+      if (enabled(lvl)) logger[lvl](join(msg), { source: 'bolt' });
+    };
   return {
-    debug: (...msg) => logger.debug(join(msg), { source: 'bolt' }),
-    info: (...msg) => logger.info(join(msg), { source: 'bolt' }),
-    warn: (...msg) => logger.warn(join(msg), { source: 'bolt' }),
-    error: (...msg) => logger.error(join(msg), { source: 'bolt' }),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (next) => {
       current = next;
     },
-    getLevel: () => current ?? BoltLogLevel.INFO,
+    getLevel: () => current,
     setName: () => {},
   };
 }

@@ -103,7 +103,8 @@ export class LookupAnswers {
             buttons: { value: encodeCardReference(presentation.reference), refresh: true, share: presentation.canShare, openUrl },
             footer: presentation.footer,
           }
-        : { buttons: { value: '', refresh: false, share: false, openUrl }, footer: `Shared by <@${presentation.sharedBy}>.` };
+        : // The id comes from Slack's signed payload; still, only an id shape becomes a mention.
+          { buttons: { value: '', refresh: false, share: false, openUrl }, footer: `Shared by ${/^[UW][A-Z0-9]+$/.test(presentation.sharedBy) ? `<@${presentation.sharedBy}>` : 'someone'}.` };
     return renderInteractionCard(result.interaction, { ...result, now, typeNames }, options);
   }
 }

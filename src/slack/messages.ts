@@ -227,3 +227,19 @@ export function rateLimitedMessage(perMinute: number, retryAfterMs: number): Sla
   const headline = `You've made ${perMinute} lookups in the last minute, the most the bot allows.`;
   return notice(':hourglass:', headline, `Try again in ${seconds} second${seconds === 1 ? '' : 's'}. The limit keeps donor records from being read in bulk.`, `${headline} Try again in ${seconds} s.`);
 }
+
+/** Why a Share did not reach the channel, and what to do about it. */
+export function shareFailedMessage(reason: 'no_channel' | 'not_member' | 'rejected'): SlackMessage {
+  const text = {
+    no_channel: ':warning: There is no channel to share this card into.',
+    not_member: ':warning: The bot is not in this channel, so it cannot share here. Add it with `/invite @Luminate Interactions`, then try again.',
+    rejected: ':warning: Slack did not accept the shared card. Try again in a minute.',
+  }[reason];
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** Tells the asker their card was shared; its text also goes under their card. */
+export function sharedMessage(channelId: string): SlackMessage {
+  const text = `:white_check_mark: You shared this in <#${channelId}>.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

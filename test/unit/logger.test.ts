@@ -55,6 +55,24 @@ describe('logger', () => {
     expect(lines[0]).not.toContain('secret-token');
   });
 
+  it("skips Bolt's lines below the level without turning their arguments into text", () => {
+    const { logger, lines } = capture('info');
+    let read = false;
+    const payload = {
+      get body() {
+        read = true;
+        return 'x';
+      },
+    };
+    const bolt = toBoltLogger(logger, 'info');
+    bolt.debug('request', payload);
+    expect(lines).toHaveLength(0);
+    expect(read).toBe(false);
+    bolt.info('started', payload);
+    expect(lines).toHaveLength(1);
+    expect(read).toBe(true);
+  });
+
   it('createRedactor leaves ordinary text alone', () => {
     expect(createRedactor(SECRETS)('interaction 1000 for cons 1001001')).toBe('interaction 1000 for cons 1001001');
   });

@@ -1,10 +1,9 @@
 import type { ButtonAction } from '@slack/bolt';
 import { decodeCardReference, type CardReference } from '../../lookup/card-reference.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
+import { shareFailedMessage, sharedMessage } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
 import { inModal, replaceClickedCard, tellClicker, type CardActionArgs } from './card-origin.js';
-
-const notice = (text: string): SlackMessage => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
 
 /** Errors from chat.postMessage that mean "the bot is not in that channel". */
 const NOT_A_MEMBER = /not_in_channel|channel_not_found/;
@@ -21,7 +20,7 @@ export function shareCard(deps: ListenerDependencies) {
     const reference = decodeCardReference((action as ButtonAction).value);
     const channelId = inModal(body) ? reference?.channelId : (body.channel?.id ?? reference?.channelId);
     if (!reference || !channelId) {
-      await tellClicker(deps, args, notice(':warning: There is no channel to share this card into.'));
+      await tellClicker(deps, args, shareFailedMessage('no_channel'));
       return;
     }
     const userId = body.user.id;
@@ -65,22 +64,14 @@ async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, c
         deps.logger.warn('response_url could not share either', { error: fallbackError });
       }
     }
-    await tellClicker(
-      deps,
-      args,
-      notice(
-        notMember
-          ? ':warning: The bot is not in this channel, so it cannot share here. Add it with `/invite @Luminate Interactions`, then try again.'
-          : ':warning: Slack did not accept the shared card. Try again in a minute.',
-      ),
-    );
+    await tellClicker(deps, args, shareFailedMessage(notMember ? 'not_member' : 'rejected'));
     return false;
   }
 }
 
 /** The asker's own card, now without the Share button and saying it was shared. */
 async function confirm(deps: ListenerDependencies, args: CardActionArgs, reference: CardReference, channelId: string): Promise<void> {
-  const footer = `:white_check_mark: You shared this in <#${channelId}>.`;
-  const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: false, footer });
-  await (card ? replaceClickedCard(deps, args, card) : tellClicker(deps, args, notice(footer)));
+  const shared = sharedMessage(channelId);
+  const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: false, footer: shared.text });
+  await (card ? replaceClickedCard(deps, args, card) : tellClicker(deps, args, shared));
 }
