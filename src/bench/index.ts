@@ -4,7 +4,7 @@ import { formatBench, runBench, tempProfileDir, type BenchOptions } from './run-
 
 /**
  * `npm run bench [-- --concurrency 50 --latency 100 --hot 3000 --cold 1000 --stampede 100 --fill 10000
- *                    --max-connections 50 --profile --bot-log FILE --write BENCHMARKS.md --quick]`
+ *                    --max-connections 50 --profile --bot-log FILE --node-args "--flag …" --write BENCHMARKS.md --quick]`
  */
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     write: { type: 'string' },
     'bot-log': { type: 'string' },
     quick: { type: 'boolean', default: false },
+    'node-args': { type: 'string' },
   },
 });
 
@@ -37,6 +38,7 @@ const options: BenchOptions = values.quick
     };
 if (values.profile) options.profileDir = tempProfileDir();
 if (values['bot-log']) options.botLogFile = values['bot-log'];
+if (values['node-args']) options.nodeArgs = values['node-args'].split(/\s+/).filter(Boolean);
 options.progress = (line) => process.stderr.write(`${line}\n`);
 
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;

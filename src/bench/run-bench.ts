@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,8 @@ export interface BenchOptions {
   maxConnections: number;
   /** Write the bot's CPU profile (`--cpu-prof`) here. */
   profileDir?: string;
+  /** Node options for both apps alike, e.g. `--max-semi-space-size=4`, to try a deployment setting. */
+  nodeArgs?: string[];
   /** Keep the bot's log and audit lines and write them here at the end. */
   botLogFile?: string;
   progress?: (line: string) => void;
@@ -41,6 +43,8 @@ export interface WorkloadFigures {
   maxUpstreamInFlight: number;
   socketsOpened: number;
   peakRssMb: number;
+  /** The app's CPU time (user + system) per request: the steadiest figure on a shared machine. */
+  cpuUsPerRequest: number;
 }
 
 export interface BenchResult {
@@ -54,6 +58,17 @@ export interface BenchResult {
 // The built app, whether this module runs built (dist/bench) or from source under vitest (src/bench).
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 const MB = 1024 * 1024;
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (in ticks of 10 ms); NaN where there is no /proc. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name: utime and stime are the 14th and 15th of the whole line.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -70,6 +85,8 @@ interface Samples {
   upstreamRequests: number;
   maxUpstreamInFlight: number;
   socketsOpened: number;
+  /** CPU time used during the round: by the app under test, the stand-ins, and this driver. */
+  cpu: { app: number; standIns: number; driver: number };
 }
 
 function combine(rounds: readonly Samples[], process: RunningProcess): WorkloadFigures {
@@ -88,6 +105,7 @@ function combine(rounds: readonly Samples[], process: RunningProcess): WorkloadF
     maxUpstreamInFlight: Math.max(...rounds.map((s) => s.maxUpstreamInFlight)),
     socketsOpened: sum((s) => s.socketsOpened),
     peakRssMb: (process.memory()?.peakRss ?? NaN) / MB,
+    cpuUsPerRequest: (sum((s) => s.cpu.app) * 1000) / sum((s) => s.requests),
   };
 }
 
@@ -123,6 +141,10 @@ class StandIns {
       child.once('exit', () => reject(new Error('stand-ins exited at start-up')));
     });
     return new StandIns(child, ready);
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
   }
 
   get luminateUrl(): string {
@@ -222,9 +244,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         LOOKUP_RATE_PER_MINUTE: '100000',
         LOG_LEVEL: options.botLogFile ? 'info' : 'warn',
       },
-      { nodeArgs: options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [], keepOutput: options.botLogFile !== undefined },
+      {
+        nodeArgs: [...(options.nodeArgs ?? []), ...(options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [])],
+        keepOutput: options.botLogFile !== undefined,
+      },
     );
-    const bare = startProcess(join(DIST, 'bench', 'bare-app.js'), { ...common, PORT: String(barePort) }, { keepOutput: false });
+    const bare = startProcess(join(DIST, 'bench', 'bare-app.js'), { ...common, PORT: String(barePort) }, { keepOutput: false, nodeArgs: options.nodeArgs ?? [] });
     for (const [name, proc, port] of [['bot', bot, botPort], ['bare', bare, barePort]] as const) {
       await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
       targets.push({ name, process: proc, pool: new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(options.concurrency, options.stampede), pipelining: 1 }) });
@@ -239,6 +264,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const drive = async (target: Target, texts: readonly string[], concurrency: number): Promise<Samples> => {
       const before = await standIns.stats();
       standIns.tell({ type: 'reset-max' });
+      const cpuBefore = { app: cpuMs(target.process.child.pid), standIns: cpuMs(standIns.pid), driver: cpuMs(process.pid) };
       const acks: number[] = [];
       const cards: number[] = [];
       let failures = 0;
@@ -283,7 +309,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await Promise.all(Array.from({ length: concurrency }, worker));
       const finished = performance.now();
       const after = await standIns.stats();
+      const cpu = { app: cpuMs(target.process.child.pid) - cpuBefore.app, standIns: cpuMs(standIns.pid) - cpuBefore.standIns, driver: cpuMs(process.pid) - cpuBefore.driver };
       return {
+        cpu,
         requests: texts.length,
         seconds: (finished - started) / 1000,
         failures,
@@ -308,7 +336,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const out = {} as { bot: WorkloadFigures; bare: WorkloadFigures };
       for (const target of targets) {
         out[target.name] = combine(samples[target.name], target.process);
-        log(`${name.padEnd(8)} ${target.name.padEnd(4)} ${out[target.name].rps.toFixed(0)} req/s, card p99 ${out[target.name].cardP99.toFixed(1)} ms`);
+        const rounds = samples[target.name];
+        const perRequest = (f: (s: Samples) => number) => ((rounds.reduce((t, s) => t + f(s), 0) * 1000) / out[target.name].requests).toFixed(0);
+        log(
+          `${name.padEnd(8)} ${target.name.padEnd(4)} ${out[target.name].rps.toFixed(0)} req/s, card p50 ${out[target.name].cardP50.toFixed(1)} p99 ${out[target.name].cardP99.toFixed(1)} ms; ` +
+            `CPU µs/request: app ${perRequest((s) => s.cpu.app)}, stand-ins ${perRequest((s) => s.cpu.standIns)}, driver ${perRequest((s) => s.cpu.driver)}`,
+        );
       }
       return out;
     };
@@ -376,14 +409,14 @@ export function formatBench(result: BenchResult, command: string): string {
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}  `,
     `Settings: concurrency ${o.concurrency}, upstream latency ${o.latencyMs} ms, LUMINATE_MAX_CONNECTIONS ${o.maxConnections}, ${o.hotRequests} hot / ${o.coldRequests} cold / ${o.stampede} stampede requests, ${o.fillCards} cards for the memory reading`,
     '',
-    '| workload | app | req/s | ack p50 ms | ack p99 ms | card p50 ms | card p99 ms | upstream requests | most upstream in flight | sockets opened | peak RSS MB | failures |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| workload | app | req/s | ack p50 ms | ack p99 ms | card p50 ms | card p99 ms | upstream requests | most upstream in flight | sockets opened | peak RSS MB | CPU µs/request | failures |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const [name, pair] of Object.entries(result.workloads)) {
     for (const app of ['bot', 'bare'] as const) {
       const f = pair[app];
       const upstream = app === 'bot' ? [String(f.upstreamRequests), String(f.maxUpstreamInFlight), String(f.socketsOpened)] : ['—', '—', '—'];
-      rows.push(`| ${name} | ${app === 'bot' ? 'bot' : 'bare Bolt'} | ${fmt(f.rps, 0)} | ${fmt(f.ackP50, 2)} | ${fmt(f.ackP99, 2)} | ${fmt(f.cardP50, 2)} | ${fmt(f.cardP99, 2)} | ${upstream.join(' | ')} | ${fmt(f.peakRssMb)} | ${f.failures} |`);
+      rows.push(`| ${name} | ${app === 'bot' ? 'bot' : 'bare Bolt'} | ${fmt(f.rps, 0)} | ${fmt(f.ackP50, 2)} | ${fmt(f.ackP99, 2)} | ${fmt(f.cardP50, 2)} | ${fmt(f.cardP99, 2)} | ${upstream.join(' | ')} | ${fmt(f.peakRssMb)} | ${fmt(f.cpuUsPerRequest, 0)} | ${f.failures} |`);
     }
   }
   rows.push('', '| target | measured | target | met |', '|---|---:|---:|:---:|');

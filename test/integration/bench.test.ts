@@ -11,6 +11,8 @@ describe('npm run bench (smoke)', () => {
         expect(figures.failures).toBe(0);
         expect(figures.rps).toBeGreaterThan(0);
         expect(figures.cardP99).toBeGreaterThanOrEqual(figures.cardP50);
+        // Read from /proc in 10 ms ticks: a round this short may read zero, never less or NaN.
+        expect(figures.cpuUsPerRequest).toBeGreaterThanOrEqual(0);
       }
     }
     expect(result.workloads.hot.bot.upstreamRequests).toBe(0);
@@ -20,6 +22,7 @@ describe('npm run bench (smoke)', () => {
     expect(result.memory.botMb).toBeGreaterThan(10);
     const report = formatBench(result, 'npm run bench -- --quick');
     expect(report).toContain('| hot | bot |');
+    expect(report).toContain('| CPU µs/request |');
     expect(report).toContain('| stampede: upstream requests | 1 | = 1 | yes |');
     expect(result.targets).toHaveLength(7);
   }, 60_000);
