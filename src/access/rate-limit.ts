@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../lookup/interaction-lookups.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -20,22 +19,33 @@ interface Bucket {
 export class LookupRateLimit {
   readonly #perMinute: number;
   readonly #clock: Clock;
-  /** People idle for a minute have a full bucket again, so they can be forgotten. */
-  readonly #buckets: LRUCache<string, Bucket>;
+  /**
+   * Only people seen in the last minute or two. A plain Map rather than an LRU: lru-cache sizes its
+   * arrays for `max` up front, which for any cap generous enough for a workspace cost more memory
+   * than all the buckets of a busy day.
+   */
+  readonly #buckets = new Map<string, Bucket>();
+  #sweptAt: number;
 
-  constructor({ perMinute, clock = Date.now, maxPeople = 50_000 }: { perMinute: number; clock?: Clock; maxPeople?: number }) {
+  constructor({ perMinute, clock = Date.now }: { perMinute: number; clock?: Clock }) {
     this.#perMinute = perMinute;
     this.#clock = clock;
-    this.#buckets = new LRUCache<string, Bucket>({ max: maxPeople, ttl: MINUTE_MS, ttlResolution: 0, perf: { now: clock } });
+    this.#sweptAt = clock();
   }
 
   get perMinute(): number {
     return this.#perMinute;
   }
 
+  /** People with a bucket in memory: those who looked something up within about the last two minutes. */
+  get tracked(): number {
+    return this.#buckets.size;
+  }
+
   /** Counts one lookup for `userId` if the limit allows it. */
   take(userId: string): RateDecision {
     const now = this.#clock();
+    if (now - this.#sweptAt >= MINUTE_MS) this.#forgetIdle(now);
     let bucket = this.#buckets.get(userId);
     if (!bucket) {
       bucket = { tokens: this.#perMinute, updatedAt: now };
@@ -46,8 +56,12 @@ export class LookupRateLimit {
     }
     if (bucket.tokens < 1) return { allowed: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) * MINUTE_MS) / this.#perMinute) };
     bucket.tokens -= 1;
-    // Refreshes the TTL: forgotten only after a whole idle minute, when the bucket would be full anyway.
-    this.#buckets.set(userId, bucket);
     return { allowed: true };
+  }
+
+  /** A bucket idle for a whole minute has refilled completely, so dropping it changes nothing. At most once a minute: O(1) amortised. */
+  #forgetIdle(now: number): void {
+    this.#sweptAt = now;
+    for (const [userId, bucket] of this.#buckets) if (now - bucket.updatedAt >= MINUTE_MS) this.#buckets.delete(userId);
   }
 }

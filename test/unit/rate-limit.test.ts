@@ -35,4 +35,24 @@ describe('LookupRateLimit', () => {
     for (let i = 0; i < 30; i++) expect(limit.take('U1').allowed).toBe(true);
     expect(limit.take('U1').allowed).toBe(false);
   });
+
+  it('forgets people idle for a minute, without changing anyone\'s allowance', () => {
+    let now = 1_000_000;
+    const limit = new LookupRateLimit({ perMinute: 2, clock: () => now });
+    for (let i = 0; i < 100; i++) limit.take(`U${i}`);
+    limit.take('UBUSY');
+    limit.take('UBUSY');
+    expect(limit.tracked).toBe(101);
+    now += 45_000;
+    // UBUSY has refilled 1.5 of 2 tokens: one lookup, then a refusal.
+    expect(limit.take('UBUSY')).toEqual({ allowed: true });
+    expect(limit.take('UBUSY').allowed).toBe(false);
+    now += 20_000;
+    limit.take('UNEW');
+    // The idle hundred are gone; UBUSY, last seen 20 s ago, is kept with its partly empty bucket (1.17 tokens).
+    expect(limit.tracked).toBe(2);
+    expect(limit.take('UBUSY')).toEqual({ allowed: true });
+    expect(limit.take('UBUSY').allowed).toBe(false);
+    expect(limit.take('U1')).toEqual({ allowed: true });
+  });
 });
