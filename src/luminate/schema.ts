@@ -75,6 +75,16 @@ export const errorResponseSchema = z.object({
 export function toInteraction(body: z.output<typeof getInteractionResponseSchema>): Interaction | null {
   const raw = body.getInteractionResponse.interaction;
   if (!raw) return null;
+  // Built as literals, and a note's dates kept as the very strings of the interaction's when they are
+  // equal, as they are until a note is edited: the cache holds thousands of these records.
+  const note = raw.note && {
+    type: raw.note.type,
+    text: raw.note.text,
+    createdBy: sameString(raw.note.createdBy, raw.createdBy),
+    creationDate: sameString(raw.note.creationDate, raw.creationDate),
+    modifiedBy: sameString(raw.note.modifiedBy, raw.createdBy),
+    modifiedDate: sameString(raw.note.modifiedDate, raw.creationDate),
+  };
   return {
     interactionId: raw.interactionId,
     typeId: raw.interactionTypeId,
@@ -83,6 +93,11 @@ export function toInteraction(body: z.output<typeof getInteractionResponseSchema
     createdBy: raw.createdBy,
     creationDate: raw.creationDate,
     subject: raw.subject,
-    note: raw.note,
+    note,
   };
+}
+
+/** `earlier` when it equals `value`, so that two equal strings are stored once. */
+function sameString(value: string | null, earlier: string | null): string | null {
+  return value === earlier ? earlier : value;
 }
