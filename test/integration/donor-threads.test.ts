@@ -199,6 +199,14 @@ describe('card buttons', () => {
     expect(system.luminate.requests).toHaveLength(0);
   });
 
+  it('a shortcut id under the other shortcut type is acknowledged and does nothing', async () => {
+    const ack = await system.interact({ ...globalShortcut(), callback_id: 'lookup_interaction_from_message' });
+    expect(ack.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(system.slack.callsTo('views.open')).toHaveLength(0);
+    expect(system.luminate.requests).toHaveLength(0);
+  });
+
   it('the Open link click is acknowledged', async () => {
     const ack = await system.interact(buttonClick({ actionId: 'interaction_open', in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
     expect(ack.status).toBe(200);

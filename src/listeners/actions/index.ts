@@ -1,14 +1,29 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction } from '@slack/bolt';
 import { CARD_ACTIONS } from '../../slack/interaction-card.js';
 import type { ListenerDependencies } from '../types.js';
+import type { CardActionArgs } from './card-origin.js';
 import { refreshCard } from './refresh.js';
 import { shareCard } from './share.js';
 
+/** Exactly the card's action_ids. */
+const CARD_ACTION_ID = new RegExp(`^(?:${Object.values(CARD_ACTIONS).join('|')})$`);
+
+/**
+ * One listener for the card's buttons, routed by action_id. Bolt runs the
+ * middleware of every registered listener for every request, commands
+ * included, so each listener costs every lookup a little; one per surface
+ * keeps that cost where the benchmark wants it.
+ */
 export function registerActions(app: App, deps: ListenerDependencies): void {
-  app.action(CARD_ACTIONS.refresh, refreshCard(deps));
-  app.action(CARD_ACTIONS.share, shareCard(deps));
-  // A link button still sends a click; Slack shows an error icon unless it is acknowledged.
-  app.action(CARD_ACTIONS.open, async ({ ack }) => {
-    await ack();
+  const handlers: Record<string, (args: CardActionArgs) => Promise<void>> = {
+    [CARD_ACTIONS.refresh]: refreshCard(deps),
+    [CARD_ACTIONS.share]: shareCard(deps),
+    // A link button still sends a click; Slack shows an error icon unless it is acknowledged.
+    [CARD_ACTIONS.open]: async ({ ack }) => {
+      await ack();
+    },
+  };
+  app.action<BlockAction>({ type: 'block_actions', action_id: CARD_ACTION_ID }, async (args) => {
+    await handlers[args.action.action_id]?.(args);
   });
 }
