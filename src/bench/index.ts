@@ -4,7 +4,7 @@ import { formatBench, runBench, tempProfileDir, type BenchOptions } from './run-
 
 /**
  * `npm run bench [-- --concurrency 50 --latency 100 --hot 3000 --cold 1000 --stampede 100 --fill 10000
- *                    --max-connections 50 --profile --bot-log FILE --node-args "--flag …" --write BENCHMARKS.md --quick]`
+ *                    --max-connections 50 --profile --bot-log FILE --node-args="--flag …" --write BENCHMARKS.md --quick]`
  */
 const { values } = parseArgs({
   options: {

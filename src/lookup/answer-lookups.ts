@@ -43,9 +43,11 @@ export interface LookupAnswersOptions {
 export class LookupAnswers {
   readonly #options: Required<LookupAnswersOptions>;
   /**
-   * Recently rendered cards. A hot record is read again and again; rendering it once per variant
-   * instead of once per request showed in the benchmark. Bounded, because keeping a rendered card
-   * beside every cached record tripled the cache's memory.
+   * Recently rendered cards of cached records. A hot record is read again and again; rendering it
+   * once per variant instead of once per request showed in the benchmark. Only cached answers:
+   * a fresh card is read once, by whoever's lookup fetched it, and keeping it would only hold
+   * garbage past the young generation. Bounded, because keeping a rendered card beside every
+   * cached record tripled the cache's memory.
    */
   readonly #rendered = new LRUCache<string, SlackMessage>({ max: 256 });
 
@@ -75,12 +77,13 @@ export class LookupAnswers {
 
   #card(result: LookupResult, presentation: Presentation): LookupAnswer {
     const now = this.#options.clock();
+    if (!result.cached) return { message: this.#render(result, presentation, now), outcome: 'found', cached: false };
     // Everything the card depends on besides the record: who it is for, and how fresh it reads.
     const variant = [
       presentation.kind === 'private'
         ? `p${encodeCardReference(presentation.reference)}${presentation.canShare}${presentation.footer ?? ''}`
         : `s${presentation.sharedBy}`,
-      result.cached ? describeAge(now - result.fetchedAt) : 'fresh',
+      describeAge(now - result.fetchedAt),
     ].join('\u0000');
     // The record is known by when it was fetched and what it is: two fetches in the same millisecond of
     // the same interaction and constituent (by email and by cons:, say) are the same record.
