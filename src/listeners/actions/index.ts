@@ -11,8 +11,8 @@ const CARD_ACTION_ID = new RegExp(`^(?:${Object.values(CARD_ACTIONS).join('|')})
 /**
  * One listener for the card's buttons, routed by action_id. Bolt runs the
  * middleware of every registered listener for every request, commands
- * included, so each listener costs every lookup a little; one per surface
- * keeps that cost where the benchmark wants it.
+ * included, so each listener costs every lookup some CPU and allocations;
+ * one per surface keeps that small (BENCHMARKS.md, "Before and after").
  */
 export function registerActions(app: App, deps: ListenerDependencies): void {
   const handlers: Record<string, (args: CardActionArgs) => Promise<void>> = {
