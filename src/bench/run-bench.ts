@@ -358,6 +358,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     await both('warm-up', () => ['1000 jane@example.org', ...distinct(options.concurrency)]);
     const hot = await both('hot', () => Array.from({ length: perRound(options.hotRequests) }, () => '1000 jane@example.org'), { rounds: ROUNDS });
     const cold = await both('cold', () => distinct(perRound(options.coldRequests)), { rounds: ROUNDS });
+    // The warm-up opens the pool, so the cold rounds alone would show 0: count every socket the bot has opened.
+    const socketsSinceStart = (await standIns.stats()).connectionsOpened;
     // Each app gets its own cold key, the same for all of that app's requests.
     const stampedeKeys = { bot: coldBase, bare: coldBase + 1 };
     coldBase += 2;
@@ -378,7 +380,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ...targetsMet,
       { name: 'cold: card p99 ≤ latency + 2× bare p99', measured: `${cold.bot.cardP99.toFixed(1)} ms`, target: `≤ ${coldLimit.toFixed(1)} ms`, met: cold.bot.cardP99 <= coldLimit },
       { name: 'cold: upstream in flight', measured: String(cold.bot.maxUpstreamInFlight), target: `≤ ${options.maxConnections}`, met: cold.bot.maxUpstreamInFlight <= options.maxConnections },
-      { name: 'cold: sockets opened', measured: String(cold.bot.socketsOpened), target: `≤ ${options.maxConnections}`, met: cold.bot.socketsOpened <= options.maxConnections },
+      { name: 'cold: sockets opened to Luminate since start', measured: String(socketsSinceStart), target: `≤ ${options.maxConnections}`, met: socketsSinceStart <= options.maxConnections },
       { name: 'stampede: upstream requests', measured: String(stampede.bot.upstreamRequests), target: '= 1', met: stampede.bot.upstreamRequests === 1 },
       {
         name: `peak RSS vs bare after ${options.fillCards} cached cards`,

@@ -19,6 +19,9 @@ describe('npm run bench (smoke)', () => {
     expect(result.workloads.cold.bot.upstreamRequests).toBe(12);
     expect(result.workloads.cold.bot.maxUpstreamInFlight).toBeLessThanOrEqual(4);
     expect(result.workloads.stampede.bot.upstreamRequests).toBe(1);
+    const sockets = Number(result.targets.find((t) => t.name.startsWith('cold: sockets opened'))?.measured);
+    expect(sockets).toBeGreaterThan(0);
+    expect(sockets).toBeLessThanOrEqual(4);
     expect(result.memory.botMb).toBeGreaterThan(10);
     const report = formatBench(result, 'npm run bench -- --quick');
     expect(report).toContain('| hot | bot |');
