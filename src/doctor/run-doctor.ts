@@ -1,7 +1,7 @@
 import { LogLevel, webApi } from '@slack/bolt';
 import { ConfigError, parseConfig, type Config } from '../config.js';
 import { LuminateClient } from '../luminate/client.js';
-import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateTimeoutError } from '../luminate/errors.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError } from '../luminate/errors.js';
 
 /** One line of the doctor's report. `detail` says what was found and, on failure, what to fix. */
 export interface Check {
@@ -56,7 +56,7 @@ async function checkLuminate(config: Config): Promise<Check> {
   const endpoint = `${config.luminate.url}/SRConsAPI`;
   const client = new LuminateClient(config.luminate, { maxAttempts: 1 });
   try {
-    // Interaction 0 of constituent 0: a real, authenticated call that reads nothing.
+    // Interaction 0 of constituent 0: a real, authenticated call that reads nothing. One attempt, waiting the whole budget.
     await client.getInteraction({ interactionId: 0, identifier: { kind: 'cons', consId: '0' } });
     return { name: 'luminate', ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
   } catch (error) {
@@ -67,12 +67,20 @@ async function checkLuminate(config: Config): Promise<Check> {
 }
 
 function luminateVerdict(error: unknown, endpoint: string): Omit<Check, 'name'> {
+  // Luminate searched for the record, so it had accepted the caller first.
+  if (error instanceof LuminateNotVisibleError) return { ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
   if (error instanceof LuminateApiError) {
     switch (error.reason) {
       case 'not_found':
+      case 'no_constituent':
       case 'ambiguous':
-      case 'cannot_process':
         return { ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
+      case 'cannot_process':
+        // Code 1 also answers some bad input before any check of the caller is known to have run.
+        return {
+          ok: true,
+          detail: `SRConsAPI answers at ${endpoint}, but with code 1 (unable to process the request), so the API key and the service account are not confirmed: try a lookup, and if it fails see Luminate's API call log (Setup → Open API Configuration)`,
+        };
       case 'bad_api_key':
         return { ok: false, detail: 'Luminate rejected LUMINATE_API_KEY (code 2): copy the key from Setup → Open API Configuration' };
       case 'login_rejected':
@@ -93,6 +101,18 @@ function luminateVerdict(error: unknown, endpoint: string): Omit<Check, 'name'> 
       default:
         return { ok: false, detail: `Luminate refused the call (code ${error.code}): check that LUMINATE_URL is the site base ending in /site` };
     }
+  }
+  if (error instanceof LuminateBadResponseError && error.problem === 'redirect') {
+    return {
+      ok: false,
+      detail: `${endpoint} answered HTTP ${error.status}, redirecting${error.locationHost ? ` to ${error.locationHost}` : ''}: set LUMINATE_URL to the site's own address (secure2, secure3 or a custom domain, ending in /site)`,
+    };
+  }
+  if (error instanceof LuminateBadResponseError && error.problem === 'blocked') {
+    return {
+      ok: false,
+      detail: `${endpoint} answered HTTP ${error.status} without Luminate's errorResponse: a firewall or proxy refused this machine; check that its public IP is on the API IP allow-list (Setup → Open API Configuration)`,
+    };
   }
   if (error instanceof LuminateBadResponseError) {
     return { ok: false, detail: `${endpoint} is not Luminate's SRConsAPI (${error.message}): LUMINATE_URL should be the site base, e.g. https://secure2.convio.net/yourorg/site` };

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { constituentAdminUrl } from '../luminate/admin-url.js';
-import { LuminateApiError, LuminateError } from '../luminate/errors.js';
+import { isNotFound, LuminateError } from '../luminate/errors.js';
 import type { InteractionLookup } from '../luminate/lookup.js';
 import { renderInteractionCard, type CardOptions, type SlackMessage } from '../slack/interaction-card.js';
 import { lookupFailureMessage } from '../slack/messages.js';
@@ -66,7 +66,7 @@ export class LookupAnswers {
     try {
       return this.#card(await this.#options.lookups.lookup(lookup, { refresh }), presentation);
     } catch (error) {
-      const notFound = error instanceof LuminateApiError && error.reason === 'not_found';
+      const notFound = isNotFound(error);
       const fields = { interactionId: lookup.interactionId, identifierKind: lookup.identifier.kind, error };
       if (notFound) this.#options.logger.info('luminate lookup found nothing', fields);
       else if (error instanceof LuminateError) this.#options.logger.warn('luminate lookup failed', fields);

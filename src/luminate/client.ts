@@ -11,11 +11,13 @@ import {
 } from 'cockatiel';
 import { Pool, type Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
+import { blocked, httpFailure, nonJsonFailure, parseJson } from './body.js';
 import {
   LuminateApiError,
   LuminateBadResponseError,
   LuminateCircuitOpenError,
   LuminateError,
+  LuminateNotVisibleError,
   LuminateTimeoutError,
   LuminateUnavailableError,
 } from './errors.js';
@@ -55,10 +57,13 @@ export interface InteractionSource {
 /** Largest body read before the answer is judged not to be a `getInteraction` response. */
 const MAX_BODY_BYTES = 1024 * 1024;
 /**
- * Share of the whole budget the first attempt may wait for response headers: most of it, so a slow but
- * working Luminate still answers, yet a hang leaves room for one retry on a fresh connection.
+ * Share of the budget that must be left for a retry: a transient failure that came back fast
+ * (a reset, a 502/503/504) is retried; one that came late is not, because a retry with less
+ * time than a normal answer takes would only add load and fail anyway.
  */
-const FIRST_ATTEMPT_SHARE = 0.75;
+const RETRY_NEEDS_SHARE = 0.5;
+/** Transient failures that came too late in the budget to be retried. */
+const tooLateToRetry = new WeakSet<LuminateError>();
 
 /**
  * The one place that talks to Luminate's server Constituent API (`SRConsAPI`).
@@ -75,7 +80,7 @@ export class LuminateClient implements InteractionSource {
     const url = new URL(`${options.url.replace(/\/+$/, '')}/SRConsAPI`);
     this.#path = url.pathname;
     this.#options = options;
-    this.#policy = resiliencePolicy(resilience);
+    this.#policy = resiliencePolicy(resilience, options.timeoutMs);
     // pipelining 1: each connection carries one request at a time, so
     // `connections` is exactly the most requests Luminate sees at once.
     this.#pool = new Pool(url.origin, {
@@ -108,7 +113,17 @@ export class LuminateClient implements InteractionSource {
     const overall = linkedController(signal);
     const budgetTimer = setTimeout(() => overall.abort(), this.#options.timeoutMs);
     try {
-      return await this.#policy.execute((context) => this.#attempt(body, context.signal, started, (context as { attempt?: number }).attempt ?? 0), overall.signal);
+      // Every attempt may run to the end of the budget: a slow but working Luminate answers.
+      return await this.#policy.execute(async (context) => {
+        try {
+          return await this.#attempt(lookup, body, context.signal);
+        } catch (error) {
+          if (error instanceof LuminateError && error.transient && this.#options.timeoutMs - (Date.now() - started) < this.#options.timeoutMs * RETRY_NEEDS_SHARE) {
+            tooLateToRetry.add(error);
+          }
+          throw error;
+        }
+      }, overall.signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new LuminateCircuitOpenError();
       if (error instanceof LuminateError) throw error;
@@ -127,38 +142,35 @@ export class LuminateClient implements InteractionSource {
   }
 
   /** One request, and what its answer means. */
-  async #attempt(body: string, signal: AbortSignal, started: number, attempt: number): Promise<Interaction> {
-    const { status, text } = await this.#post(body, signal, started, attempt);
+  async #attempt(lookup: InteractionLookup, body: string, signal: AbortSignal): Promise<Interaction> {
+    const { status, text, location } = await this.#post(body, signal);
+    const secrets = [this.#options.apiKey, this.#options.loginPassword];
     const json = parseJson(text);
-    if (json === undefined) throw nonJsonFailure(status, text);
+    if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(location ? { location } : {}) });
 
     const error = errorResponseSchema.safeParse(json);
     // 403 normally; 200 when the site forces suppress_response_codes.
-    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '');
-    if (status !== 200) throw httpFailure(status);
+    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets });
+    if (typeof json === 'object' && json !== null && 'errorResponse' in json) throw blocked(status, 'an errorResponse without a code');
+    if (status !== 200) throw httpFailure(status, location);
 
     const parsed = getInteractionResponseSchema.safeParse(json);
     if (!parsed.success) {
-      const where = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-      throw new LuminateBadResponseError(`Response is not a getInteraction response (problems at: ${where})`, status);
+      const where = parsed.error.issues.slice(0, 5).map((i) => i.path.join('.').slice(0, 100) || '(root)').join(', ');
+      throw new LuminateBadResponseError(`Response is not a getInteraction response (problems at: ${where})`, status, { problem: 'wrong_shape' });
     }
     const interaction = toInteraction(parsed.data);
-    if (!interaction) throw new LuminateBadResponseError('Response held no interaction', status);
+    if (!interaction) throw new LuminateNotVisibleError();
+    if (!answers(lookup, interaction)) {
+      // No ids in the message: they would tie a donor to what was asked.
+      throw new LuminateBadResponseError('Luminate answered about another interaction or constituent than the one asked for', status, { problem: 'mismatch' });
+    }
     return interaction;
   }
 
-  async #post(body: string, signal: AbortSignal, started: number, attempt: number): Promise<{ status: number; text: string }> {
+  async #post(body: string, signal: AbortSignal): Promise<{ status: number; text: string; location: string | undefined }> {
     const { timeoutMs } = this.#options;
-    const remaining = Math.max(1, timeoutMs - (Date.now() - started));
-    // Headers late on the first attempt end it early (a retryable timeout); a retry may use all that is left.
-    // Our own timer, not undici's headersTimeout, whose timers above 1 s fire up to a second late.
-    const headersWait = Math.max(1, Math.floor(attempt === 0 ? Math.min(remaining, timeoutMs * FIRST_ATTEMPT_SHARE) : remaining));
     const request = linkedController(signal);
-    let noHeaders = false;
-    const headersTimer = setTimeout(() => {
-      noHeaders = true;
-      request.abort();
-    }, headersWait);
     let response: Dispatcher.ResponseData | undefined;
     try {
       response = await this.#pool.request({
@@ -172,14 +184,17 @@ export class LuminateClient implements InteractionSource {
         body,
         signal: request.signal,
       });
-      clearTimeout(headersTimer);
-      return { status: response.statusCode, text: await readCapped(response.body, response.statusCode) };
+      const location = response.headers.location;
+      return {
+        status: response.statusCode,
+        text: await readCapped(response.body, response.statusCode),
+        location: Array.isArray(location) ? location[0] : location,
+      };
     } catch (cause) {
       response?.body.destroy();
       if (cause instanceof LuminateError) throw cause;
       if (signal.aborted) throw new LuminateTimeoutError(timeoutMs);
-      // No byte came back: the request may be retried. Once the body has started, the answer is lost but not retried blindly.
-      if (noHeaders) throw new LuminateTimeoutError(timeoutMs, { transient: true });
+      // Once the body has started, the answer is lost but not retried blindly.
       const code = errorCode(cause);
       const beforeResponse = response === undefined;
       throw new LuminateUnavailableError(`Could not reach Luminate: ${code ?? 'unknown error'}${beforeResponse ? '' : ' (mid-body)'}`, undefined, {
@@ -187,7 +202,6 @@ export class LuminateClient implements InteractionSource {
         transient: beforeResponse && TRANSIENT_NETWORK_CODES.has(code ?? ''),
       });
     } finally {
-      clearTimeout(headersTimer);
       request.unlink();
     }
   }
@@ -208,20 +222,21 @@ function linkedController(parent: AbortSignal | undefined): AbortController & { 
  * lookup's retries are one failure, and a Luminate that keeps failing is left
  * alone for the cool-down instead of being hammered.
  */
-function resiliencePolicy({
-  maxAttempts = 3,
-  retryDelayMs = 100,
-  breakerThreshold = 5,
-  breakerCooldownMs = 30_000,
-  logger,
-}: ResilienceOptions): IPolicy {
+function resiliencePolicy(
+  { maxAttempts = 3, retryDelayMs = 100, breakerThreshold = 5, breakerCooldownMs = 30_000, logger }: ResilienceOptions,
+  timeoutMs: number,
+): IPolicy {
+  // A pause of at most a tenth of the budget, so a retry keeps most of what was left.
+  const maxDelay = Math.max(retryDelayMs, Math.min(1000, timeoutMs / 10));
   const retries = retry(
-    handleWhen((e) => e instanceof LuminateError && e.transient),
-    { maxAttempts: Math.max(0, maxAttempts - 1), backoff: new ExponentialBackoff({ initialDelay: retryDelayMs, maxDelay: 1000 }) },
+    handleWhen((e) => e instanceof LuminateError && e.transient && !tooLateToRetry.has(e)),
+    { maxAttempts: Math.max(0, maxAttempts - 1), backoff: new ExponentialBackoff({ initialDelay: retryDelayMs, maxDelay }) },
   );
   retries.onRetry((reason) => logger?.warn('retrying a Luminate call', { error: 'error' in reason ? reason.error : undefined, delayMs: Math.round(reason.delay) }));
+  // Only what says Luminate itself is unwell (timeouts, connection failures, 5xx) counts. An answer about
+  // one record (malformed, empty, mismatched, 404) does not: anyone could pause lookups for everyone with it.
   const breaker = circuitBreaker(
-    handleWhen((e) => e instanceof LuminateTimeoutError || e instanceof LuminateUnavailableError || e instanceof LuminateBadResponseError),
+    handleWhen((e) => e instanceof LuminateTimeoutError || e instanceof LuminateUnavailableError),
     { halfOpenAfter: breakerCooldownMs, breaker: new ConsecutiveBreaker(breakerThreshold) },
   );
   breaker.onBreak(() => logger?.error('Luminate keeps failing: pausing calls', { cooldownMs: breakerCooldownMs }));
@@ -236,55 +251,11 @@ async function readCapped(body: Dispatcher.ResponseData['body'], status: number)
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
       body.destroy();
-      throw new LuminateBadResponseError(`Response body larger than ${MAX_BODY_BYTES} bytes`, status);
+      throw new LuminateBadResponseError(`Response body larger than ${MAX_BODY_BYTES} bytes`, status, { problem: 'too_large' });
     }
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Luminate answers XML when `response_format` is lost on the way (its default),
- * so an XML `errorResponse` still yields its code.
- */
-function nonJsonFailure(status: number, text: string): LuminateError {
-  const xmlError = /<errorResponse[\s>][\s\S]*?<code>\s*([^<]+?)\s*<\/code>(?:[\s\S]*?<message>([\s\S]*?)<\/message>)?/.exec(text);
-  if (xmlError) return new LuminateApiError(xmlError[1]!, decodeXmlText(xmlError[2] ?? ''));
-  if (status !== 200) return httpFailure(status);
-  const looksHtml = /^\s*<(!doctype|html|head|body)/i.test(text);
-  return new LuminateBadResponseError(
-    looksHtml ? 'Response is an HTML page, not JSON' : text.trim() === '' ? 'Response body is empty' : 'Response is not valid JSON',
-    status,
-  );
-}
-
-/** Gateway failures a second attempt may not meet; a plain 500 is Luminate's own fault and not retried. */
-const TRANSIENT_STATUS = new Set([502, 503, 504]);
-
-function httpFailure(status: number): LuminateError {
-  // 5xx and 429 are Luminate (or a proxy in front of it) having a bad moment;
-  // anything else (404, 405) means the request went somewhere that is not SRConsAPI.
-  return status >= 500 || status === 429
-    ? new LuminateUnavailableError(`Luminate answered HTTP ${status}`, status, { transient: TRANSIENT_STATUS.has(status) })
-    : new LuminateBadResponseError(`Luminate answered HTTP ${status}`, status);
-}
-
-function decodeXmlText(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&')
-    .trim();
 }
 
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -293,4 +264,12 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, name } = error as { code?: unknown; name?: unknown };
   return typeof code === 'string' ? code : typeof name === 'string' ? name : undefined;
+}
+
+/** The answer is about the interaction asked for (and the constituent, for a `cons:` lookup); a hidden consId is not a mismatch. */
+function answers(lookup: InteractionLookup, interaction: Interaction): boolean {
+  if (!/^\d{1,20}$/.test(interaction.interactionId) || Number(interaction.interactionId) !== lookup.interactionId) return false;
+  const { identifier } = lookup;
+  if (identifier.kind !== 'cons' || interaction.consId === null) return true;
+  return interaction.consId.replace(/^0+(?=\d)/, '') === identifier.consId.replace(/^0+(?=\d)/, '');
 }

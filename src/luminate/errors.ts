@@ -4,11 +4,11 @@
  * what a person reads.
  */
 export abstract class LuminateError extends Error {
-  abstract readonly kind: 'api' | 'timeout' | 'unavailable' | 'bad_response';
+  abstract readonly kind: 'api' | 'timeout' | 'unavailable' | 'bad_response' | 'not_visible';
   /**
    * True for a failure of one attempt that another attempt may not meet: a
-   * reset or refused connection, 502/503/504, no response headers in time.
-   * Only these are retried; Luminate's own answers never are.
+   * reset or refused connection, 502/503/504. Only these are retried, and only
+   * while the budget leaves a retry time to succeed; Luminate's own answers never are.
    */
   readonly transient: boolean = false;
 }
@@ -19,7 +19,9 @@ export abstract class LuminateError extends Error {
  */
 export type LuminateErrorReason =
   | 'not_found'
+  | 'no_constituent'
   | 'ambiguous'
+  | 'bad_input'
   | 'bad_api_key'
   | 'login_rejected'
   | 'ip_not_allowed'
@@ -41,25 +43,70 @@ const REASON_BY_CODE: Readonly<Record<string, LuminateErrorReason>> = {
   '9': 'bot_bug', // required parameters: the bot validates before calling
   '10': 'bot_bug',
   '14': 'not_permitted',
-  '16': 'not_found',
+  '16': 'no_constituent',
+  '22': 'bad_input', // validation failed
+  '23': 'bad_input', // input too long
+  '35': 'bad_input', // invalid characters
   '26': 'not_found',
   '27': 'not_found',
   '32': 'not_found',
 };
+
+/** Most of Luminate's own text kept for an admin reading the log. */
+const MAX_QUOTED = 300;
+/**
+ * Email-shaped text: Luminate can echo the request, and with it a donor's email. Bounded runs
+ * on either side of one `@`, so the scan stays linear in the (already capped) text.
+ */
+const EMAIL_SHAPED = /[^\s@<>"'(),;:]{1,64}@[^\s@<>"'(),;:]{1,253}/g;
+
+/**
+ * Luminate's own words, fit for a log line: capped, without email-shaped text or the given
+ * secrets (the logger redacts secrets again). Never for Slack: people read the bot's wording.
+ */
+export function redactQuoted(text: string, secrets: readonly string[] = []): string {
+  let out = text.length > MAX_QUOTED * 4 ? text.slice(0, MAX_QUOTED * 4) : text;
+  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[redacted]');
+  out = out.replace(EMAIL_SHAPED, '[email]');
+  return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED - 1)}…` : out;
+}
 
 /** Luminate answered with an `errorResponse`. */
 export class LuminateApiError extends LuminateError {
   override readonly name = 'LuminateApiError';
   readonly kind = 'api';
   readonly reason: LuminateErrorReason;
+  /** Luminate's own text, redacted and capped ({@link redactQuoted}): for logs and doctor, never shown in Slack. */
+  readonly luminateMessage: string;
   constructor(
     readonly code: string,
-    /** Luminate's own text: untrusted, shown only escaped. */
-    readonly luminateMessage: string,
+    luminateMessage: string,
+    { secrets = [] }: { secrets?: readonly string[] } = {},
   ) {
-    super(`Luminate error ${code}: ${luminateMessage}`);
-    this.reason = REASON_BY_CODE[code] ?? 'other';
+    const reason = REASON_BY_CODE[code] ?? 'other';
+    const quoted = redactQuoted(luminateMessage, secrets);
+    super(`Luminate error ${code.slice(0, 20)} (${reason})`);
+    this.reason = reason;
+    this.luminateMessage = quoted;
   }
+}
+
+/**
+ * Luminate answered, but with no interaction: its rule is that an absent value is
+ * hidden from the caller, so this is "not found, or not visible to the bot's
+ * service account", about one record and never a sign that Luminate is unwell.
+ */
+export class LuminateNotVisibleError extends LuminateError {
+  override readonly name = 'LuminateNotVisibleError';
+  readonly kind = 'not_visible';
+  constructor() {
+    super('Luminate answered without an interaction (not found, or hidden from the service account)');
+  }
+}
+
+/** Both ways of "Luminate has nothing for this question". */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof LuminateNotVisibleError || (error instanceof LuminateApiError && (error.reason === 'not_found' || error.reason === 'no_constituent'));
 }
 
 /** No complete answer within `LUMINATE_TIMEOUT_MS`. */
@@ -102,15 +149,29 @@ export class LuminateCircuitOpenError extends LuminateUnavailableError {
   }
 }
 
-/** An answer that is not a valid `getInteraction` response: HTML, broken JSON, or the wrong shape. */
+/**
+ * What was wrong with an answer that is not a usable `getInteraction` response:
+ * - `blocked`: a 403 that is not Luminate's `errorResponse` (a firewall's page), or an `errorResponse` without a code;
+ * - `redirect`: a 3xx, not followed (a POST with credentials); where it pointed is in `locationHost`;
+ * - `mismatch`: an interaction other than the one asked for;
+ * - the rest: HTML, broken JSON, an empty body, the wrong shape, another HTTP status, too large.
+ */
+export type BadResponseProblem = 'html' | 'not_json' | 'empty_body' | 'wrong_shape' | 'http_status' | 'blocked' | 'redirect' | 'mismatch' | 'too_large';
+
+/** An answer that is not a valid `getInteraction` response, or not the answer to the question asked. */
 export class LuminateBadResponseError extends LuminateError {
   override readonly name = 'LuminateBadResponseError';
   readonly kind = 'bad_response';
+  readonly problem: BadResponseProblem;
+  /** A redirect's `Location` host (secure2 vs secure3 vs a custom domain): the usual `LUMINATE_URL` mistake. */
+  readonly locationHost?: string;
   constructor(
     message: string,
     readonly status: number,
-    options?: { cause?: unknown },
+    { cause, problem = 'wrong_shape', locationHost }: { cause?: unknown; problem?: BadResponseProblem; locationHost?: string } = {},
   ) {
-    super(message, options);
+    super(message, { cause });
+    this.problem = problem;
+    if (locationHost !== undefined) this.locationHost = locationHost;
   }
 }

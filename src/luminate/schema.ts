@@ -25,12 +25,13 @@ export interface InteractionNote {
 /**
  * Luminate sends every scalar as a string, but a proxy or a future version may
  * send a number; a missing field is hidden for the caller and `null` is visible
- * but empty. Both become null here.
+ * but empty. Both become null here, and so does the string "null", which some
+ * sites' serialisers write for an empty value: it must never be shown.
  */
 const scalar = z
   .union([z.string(), z.number(), z.boolean(), z.null()])
   .optional()
-  .transform((v) => (v === null || v === undefined ? null : String(v)));
+  .transform((v) => (v === null || v === undefined || v === 'null' ? null : String(v)));
 
 /** A list with one item arrives as a bare object; the bot needs only the first. */
 const oneOrFirst = <T extends z.ZodType>(item: T) =>
@@ -60,8 +61,9 @@ const interactionSchema = z.object({
   note: oneOrFirst(noteSchema),
 });
 
+/** `getInteractionResponse` itself may come back null or empty: no interaction, like a missing `interaction`. */
 export const getInteractionResponseSchema = z.object({
-  getInteractionResponse: z.object({ interaction: oneOrFirst(interactionSchema) }),
+  getInteractionResponse: z.union([z.object({ interaction: oneOrFirst(interactionSchema) }), z.null(), z.literal('')]),
 });
 
 export const errorResponseSchema = z.object({
@@ -73,7 +75,7 @@ export const errorResponseSchema = z.object({
 
 /** Validated JSON → {@link Interaction}, or null when the response held no interaction. */
 export function toInteraction(body: z.output<typeof getInteractionResponseSchema>): Interaction | null {
-  const raw = body.getInteractionResponse.interaction;
+  const raw = body.getInteractionResponse ? body.getInteractionResponse.interaction : null;
   if (!raw) return null;
   // Built as literals, and a note's dates kept as the very strings of the interaction's when they are
   // equal, as they are until a note is edited: the cache holds thousands of these records.

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { LuminateApiError, LuminateCircuitOpenError, LuminateError, LuminateTimeoutError } from '../luminate/errors.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError } from '../luminate/errors.js';
 import { formatIdentifier, type InteractionLookup } from '../luminate/lookup.js';
 import { COMMAND_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
@@ -19,13 +19,19 @@ export interface FailureDescription {
 }
 
 const who = (lookup: InteractionLookup) => mrkdwn(formatIdentifier(lookup.identifier), 300);
-const quoteLuminate = (error: LuminateApiError) =>
-  `code ${mrkdwn(error.code, 20)}${error.luminateMessage ? `: “${mrkdwn(error.luminateMessage, 500)}”` : ''}`;
+const code = (error: LuminateApiError) => `code ${mrkdwn(error.code, 20)}`;
+/**
+ * How to write the command with an id, escaped: Slack reads `<…>` as its own
+ * syntax even inside backticks, so the placeholders would show garbled.
+ */
+const BY_CONS = '`/interaction &lt;id&gt; cons:&lt;constituent id&gt;`';
+const BY_MEMBER = '`member:&lt;member id&gt;`';
 
 /**
  * The one mapping from a failed lookup to words. Luminate's codes are the
- * contract (`shared/luminate/README.md`); its messages are shown only where
- * nothing better can be said, and never credentials or raw bodies.
+ * contract (`shared/luminate/README.md`); its messages are never shown: they can
+ * echo the request (the API key, the password, a donor's email), so people read
+ * the code and our own wording.
  */
 export function describeLookupFailure(error: unknown, lookup: InteractionLookup): FailureDescription {
   const id = `*${lookup.interactionId}*`;
@@ -42,13 +48,25 @@ export function describeLookupFailure(error: unknown, lookup: InteractionLookup)
         return {
           audience: 'user',
           headline: `Luminate Online has no interaction ${id} for *${who(lookup)}*.`,
-          action: 'Check the interaction id and the donor. If the email may not be their primary one, try their constituent id: `/interaction <id> cons:<constituent id>`.',
+          action: `Check the interaction id: it is the number on the donor’s Interactions tab. If the interaction may belong to another donor, look them up by constituent id: ${BY_CONS}.`,
+        };
+      case 'no_constituent':
+        return {
+          audience: 'user',
+          headline: `No donor in Luminate Online matches *${who(lookup)}*.`,
+          action: `Check the donor: an email must be their primary one. Or use their constituent or member id: ${BY_CONS} or ${BY_MEMBER}.`,
         };
       case 'ambiguous':
         return {
           audience: 'user',
           headline: `More than one constituent matches *${who(lookup)}*.`,
-          action: 'Use their constituent or member id instead: `/interaction <id> cons:<constituent id>` or `member:<member id>`.',
+          action: `Use their constituent or member id instead: ${BY_CONS} or ${BY_MEMBER}.`,
+        };
+      case 'bad_input':
+        return {
+          audience: 'user',
+          headline: `Luminate Online did not accept what you typed (${code(error)}).`,
+          action: 'Check the interaction id and the donor for typos, extra characters or unusual symbols: the same input will be refused every time.',
         };
       case 'bad_api_key':
         return {
@@ -77,21 +95,54 @@ export function describeLookupFailure(error: unknown, lookup: InteractionLookup)
       case 'bot_bug':
         return {
           audience: 'admin',
-          headline: `Luminate Online refused the bot's request (${quoteLuminate(error)}).`,
+          headline: `Luminate Online refused the bot's request (${code(error)}).`,
           action: 'This is a fault in the bot or its setup (check `LUMINATE_URL` points at the site, ending in `/site`). Please tell an admin of the bot.',
         };
       case 'cannot_process':
         return {
           audience: 'user',
-          headline: `Luminate Online could not process the request (${quoteLuminate(error)}).`,
-          action: 'Check the interaction id and try again. If it keeps happening, tell an admin of the bot.',
+          headline: `Luminate Online could not process the request (${code(error)}).`,
+          action: "Check the interaction id and the donor, and try again. If it keeps happening, tell an admin of the bot: Luminate's API call log (Setup → Open API Configuration) has the details.",
         };
       case 'other':
         return {
           audience: 'admin',
-          headline: `Luminate Online answered with an error (${quoteLuminate(error)}).`,
+          headline: `Luminate Online answered with an error (${code(error)}).`,
           action: 'Try again in a minute. If it keeps happening, tell an admin of the bot.',
         };
+    }
+  }
+  if (error instanceof LuminateNotVisibleError) {
+    return {
+      audience: 'user',
+      headline: `Luminate Online returned nothing for interaction ${id} of *${who(lookup)}*: it was not found, or is not visible to the bot's service account.`,
+      action: "Check the interaction id and the donor. If both are right, an admin can check what the bot's service account may see in Luminate Online.",
+    };
+  }
+  if (error instanceof LuminateBadResponseError) {
+    switch (error.problem) {
+      case 'blocked':
+        return {
+          audience: 'admin',
+          headline: "Something in front of Luminate Online refused the bot's request: it never reached the API.",
+          action: "Ask an admin of the bot to check that the server's public IP is on Luminate's API IP allow-list (Setup → Open API Configuration) and that no firewall or proxy blocks it.",
+        };
+      case 'redirect': {
+        const where = error.locationHost ? ` to ${mrkdwn(error.locationHost, 253)}` : '';
+        return {
+          audience: 'admin',
+          headline: `Luminate Online redirected the bot${where} instead of answering.`,
+          action: "Ask an admin of the bot to set `LUMINATE_URL` to the site's own address (secure2, secure3 or a custom domain, ending in `/site`).",
+        };
+      }
+      case 'mismatch':
+        return {
+          audience: 'user',
+          headline: `Luminate Online's answer for interaction ${id} couldn't be confirmed: it was about another record, so it is not shown.`,
+          action: 'Try again in a minute. If it keeps happening, tell an admin of the bot.',
+        };
+      default:
+        break;
     }
   }
   if (error instanceof LuminateCircuitOpenError) {

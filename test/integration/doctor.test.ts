@@ -83,3 +83,35 @@ describe('npm run doctor', () => {
     expect(text).not.toContain('xoxb-revoked-or-wrong');
   });
 });
+
+describe('npm run doctor says only what it knows', () => {
+  it('code 1 does not claim the credentials were accepted', async () => {
+    luminate.fault = { kind: 'error', code: '1' };
+    const detail = (await report()).checks.find((c) => c.name === 'luminate')!.detail;
+    expect(detail).not.toMatch(/are accepted/);
+    expect(detail).toMatch(/code 1.*not confirmed/);
+  });
+
+  it('a timeout waited as long as it says', async () => {
+    luminate.fault = { kind: 'hang' };
+    const started = performance.now();
+    const detail = (await report()).checks.find((c) => c.name === 'luminate')!.detail;
+    const waited = performance.now() - started;
+    const said = Number(/did not answer within (\d+) ms/.exec(detail)?.[1]);
+    expect(said).toBe(1000);
+    expect(waited).toBeGreaterThanOrEqual(said * 0.95);
+  });
+
+  it('a redirect names the host Luminate pointed at', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(301, { location: 'https://secure3.convio.net/yourorg/site/SRConsAPI' }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const detail = (await report({ LUMINATE_URL: `http://127.0.0.1:${port}/yourorg/site` })).checks.find((c) => c.name === 'luminate')!.detail;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(detail).toMatch(/HTTP 301.*secure3\.convio\.net.*LUMINATE_URL/);
+  });
+});

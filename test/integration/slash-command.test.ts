@@ -75,7 +75,7 @@ describe('/interaction over real HTTP', () => {
   });
 
   it.each([
-    ['16', /has no interaction \*\d+\* for \*jane@example.org\*/],
+    ['16', /No donor in Luminate Online matches \*jane@example.org\*/],
     ['27', /has no interaction/],
     ['32', /has no interaction/],
     ['8', /More than one constituent matches/],
@@ -85,7 +85,7 @@ describe('/interaction over real HTTP', () => {
     ['4', /not on the API allow-list/],
     ['14', /not allowed to read interactions/],
     ['5', /refused the bot's request \(code 5/],
-    ['1', /could not process the request \(code 1: “Unable/],
+    ['1', /could not process the request \(code 1\)\. Check/],
     ['123', /answered with an error \(code 123/],
   ])('Luminate error code %s reaches the person as what happened and what to do', async (code, headline) => {
     system.luminate.fault = { kind: 'error', code, message: 'Unable to process request.' };
@@ -97,7 +97,7 @@ describe('/interaction over real HTTP', () => {
 
   it('answers the real not-found and shared-email cases from the stand-in data', async () => {
     expect((await commandAnswer(system, `${freshId()} jane@example.org`)).answer.text).toMatch(/has no interaction/);
-    expect((await commandAnswer(system, '1000 nobody@example.org')).answer.text).toMatch(/has no interaction/);
+    expect((await commandAnswer(system, '1000 nobody@example.org')).answer.text).toMatch(/No donor in Luminate Online matches/);
     expect((await commandAnswer(system, '1000 family@example.org')).answer.text).toMatch(/More than one constituent/);
   });
 

@@ -13,7 +13,14 @@ const lookup: InteractionLookup = { interactionId: 1000, identifier: { kind: 'em
 const describe_ = (error: unknown) => describeLookupFailure(error, lookup);
 
 describe('describeLookupFailure', () => {
-  it.each(['16', '26', '27', '32'])('code %s: nothing found for that donor, with what to try', (code) => {
+  it('code 16: no donor matches, with what to try', () => {
+    const d = describe_(new LuminateApiError('16', 'whatever'));
+    expect(d.audience).toBe('user');
+    expect(d.headline).toBe('No donor in Luminate Online matches *jane@example.org*.');
+    expect(d.action).toMatch(/cons:.*member:/);
+  });
+
+  it.each(['26', '27', '32'])('code %s: nothing found for that donor, with what to try', (code) => {
     const d = describe_(new LuminateApiError(code, 'whatever'));
     expect(d.audience).toBe('user');
     expect(d.headline).toBe('Luminate Online has no interaction *1000* for *jane@example.org*.');
@@ -41,11 +48,10 @@ describe('describeLookupFailure', () => {
     expect(d.action).toMatch(action);
   });
 
-  it("code 1 and unknown codes show Luminate's code and message, escaped", () => {
-    expect(describe_(new LuminateApiError('1', 'Bad <input> & stuff')).headline).toBe(
-      'Luminate Online could not process the request (code 1: “Bad &lt;input&gt; &amp; stuff”).',
-    );
-    expect(describe_(new LuminateApiError('99', '<!channel>')).headline).toContain('code 99: “&lt;!channel&gt;”');
+  it("code 1 and unknown codes show Luminate's code, never its message", () => {
+    expect(describe_(new LuminateApiError('1', 'Bad <input> & stuff')).headline).toBe('Luminate Online could not process the request (code 1).');
+    expect(describe_(new LuminateApiError('99', '<!channel>')).headline).toBe('Luminate Online answered with an error (code 99).');
+    expect(describe_(new LuminateApiError('<b>', 'x')).headline).toContain('code &lt;b&gt;');
   });
 
   it('timeouts, outages and bad answers say what happened and to try again', () => {
