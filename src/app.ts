@@ -5,12 +5,15 @@ import { AccessPolicy } from './access/access-policy.js';
 import { LookupRateLimit } from './access/rate-limit.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
+import { MemoryReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './listeners/index.js';
+import { replayGuard } from './listeners/request-guards.js';
 import { LookupFlow } from './listeners/lookup-flow.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
 import { toBoltLogger, type Logger } from './logger.js';
+import { refuseFutureTimestamps } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
 
 export interface BotOptions {
@@ -74,6 +77,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
         // the listener ends would put Luminate's latency inside Slack's 3 seconds.
         processBeforeResponse: false,
       });
+  if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver, logger);
 
   const app = new App({
     token: config.slack.botToken,
@@ -105,6 +109,8 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     clock,
   });
   const responseUrls = new ResponseUrls();
+  // Before every listener: a repeat touches nothing.
+  app.use(replayGuard(new MemoryReplayStore(), logger));
   registerListeners(app, {
     flow: new LookupFlow({
       answers,

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import { replayKey, type ReplayStore } from '../access/replay-guard.js';
+import type { Logger } from '../logger.js';
+
+type Body = Record<string, unknown>;
+type Ack = (response?: unknown) => Promise<void>;
+
+/**
+ * A signed request already processed is answered with an empty ack and
+ * touches nothing: no audit line, no rate token, no card in the reply. Slack
+ * itself never sends one user action twice; a repeat is someone replaying a
+ * captured request inside the 5-minute signature window.
+ */
+export function replayGuard(store: ReplayStore, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = args.body as unknown as Body;
+    // Hashed: the fields are the sender's to make as long as they like, and the store holds every key for minutes.
+    const key = createHash('sha256').update(replayKey(body) ?? `body|${JSON.stringify(body)}`).digest('base64url');
+    if (store.firstSeen(key)) return args.next();
+    logger.warn('ignored a request already processed (replay)', { type: body.type ?? 'command', team: teamOf(body), user: userOf(body) });
+    await (args as { ack?: Ack }).ack?.();
+  };
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const field = (v: unknown, name: string): unknown => (typeof v === 'object' && v !== null ? (v as Body)[name] : undefined);
+
+const teamOf = (body: Body) => str(body.team_id) ?? str(field(body.team, 'id'));
+const userOf = (body: Body) => str(body.user_id) ?? str(field(body.user, 'id'));
+

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCardReference } from '../../src/lookup/card-reference.js';
+import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { interactivityBody, postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
+import { buttonClick, messageShortcut } from '../support/payloads.js';
+import { expectNoSecretLeaked } from '../support/system.js';
+
+/** Requests that only someone holding a captured or forged signed request would send. */
+let system: StandInSystem;
+beforeAll(async () => {
+  system = await startStandInSystem({ env: { SLACK_ALLOWED_CHANNELS: 'C0DONORS', LOOKUP_RATE_PER_MINUTE: '3' } });
+});
+afterAll(async () => {
+  expectNoSecretLeaked(system);
+  await system.stop();
+});
+beforeEach(() => {
+  system.luminate.reset();
+  system.slack.reset();
+  system.audit.length = 0;
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const settle = () => new Promise((r) => setTimeout(r, 300));
+const send = (body: string, timestamp = now()) => postSigned(system.botUrl, system.signingSecret, body, { timestamp });
+
+describe('replays', () => {
+  it('a replayed command gets an empty ack: one audit line, one rate token, no card in the replay', async () => {
+    const user = 'U0REPLAY';
+    // Cache the card, so an unguarded replay would carry it in the HTTP reply itself.
+    const warm = await system.slashCommand('1000 cons:1001001', { user_id: user });
+    await system.slack.waitForResponse(warm.responseUrl);
+    system.audit.length = 0;
+
+    const body = slashCommandBody({ text: '1000 cons:1001001', user_id: user, response_url: system.slack.newResponseUrl() });
+    const timestamp = now();
+    const first = await send(body, timestamp);
+    expect(first.body).toContain('Sample Subject');
+    for (const _ of [1, 2]) {
+      const replay = await send(body, timestamp);
+      expect(replay.status).toBe(200);
+      expect(replay.body).toBe('');
+    }
+    await settle();
+    expect(system.audit).toHaveLength(1);
+    // Tokens: warm-up and the first request took two of three; the third is still there.
+    const third = await system.slashCommand('1001 cons:1001001', { user_id: user });
+    const answer = third.body ? third.body : JSON.stringify((await system.slack.waitForResponse(third.responseUrl)).body);
+    expect(answer).toContain('Interaction 1001');
+  });
+
+  it('a replayed Share click posts once', async () => {
+    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+    const body = interactivityBody(buttonClick({ actionId: 'interaction_share', value, user: 'U0SHARER', in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
+    const timestamp = now();
+    const acks = [await send(body, timestamp), await send(body, timestamp), await send(body, timestamp)];
+    expect(acks.map((a) => a.status)).toEqual([200, 200, 200]);
+    await system.slack.waitForCall('chat.postMessage');
+    await settle();
+    expect(system.slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(system.audit.filter((a) => a.event === 'interaction.share')).toHaveLength(1);
+  });
+
+  it('two different actions by the same person are both served', async () => {
+    await system.interact(messageShortcut({ text: 'interaction 1000 cons:1001001', user: 'U0TWICE', responseUrl: system.slack.newResponseUrl() }));
+    await system.interact(messageShortcut({ text: 'interaction 1000 cons:1001001', user: 'U0TWICE', responseUrl: system.slack.newResponseUrl() }));
+    await system.slack.waitForCall('chat.postEphemeral', 2);
+  });
+
+  it('refuses a request dated 10 minutes ahead, as Bolt refuses one 6 minutes old', async () => {
+    const response = await send(slashCommandBody({ text: '1000 cons:1001001', user_id: 'U0FUTURE', response_url: system.slack.newResponseUrl() }), now() + 10 * 60);
+    expect(response.status).toBe(401);
+    await settle();
+    expect(system.luminate.requests).toHaveLength(0);
+    expect(system.audit).toHaveLength(0);
+  });
+});
