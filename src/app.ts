@@ -7,7 +7,7 @@ import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
 import { MemoryReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './listeners/index.js';
-import { replayGuard } from './listeners/request-guards.js';
+import { replayGuard, responseUrlGuard } from './listeners/request-guards.js';
 import { LookupFlow } from './listeners/lookup-flow.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
@@ -108,9 +108,10 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     logger,
     clock,
   });
-  const responseUrls = new ResponseUrls();
-  // Before every listener: a repeat touches nothing.
+  const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
+  // Before every listener: a repeat touches nothing; then only Slack's own response_urls.
   app.use(replayGuard(new MemoryReplayStore(), logger));
+  app.use(responseUrlGuard(responseUrls, logger));
   registerListeners(app, {
     flow: new LookupFlow({
       answers,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { replayKey, type ReplayStore } from '../access/replay-guard.js';
 import type { Logger } from '../logger.js';
+import type { ResponseUrls } from '../slack/response-url.js';
 
 type Body = Record<string, unknown>;
 type Ack = (response?: unknown) => Promise<void>;
@@ -29,3 +30,17 @@ const field = (v: unknown, name: string): unknown => (typeof v === 'object' && v
 const teamOf = (body: Body) => str(body.team_id) ?? str(field(body.team, 'id'));
 const userOf = (body: Body) => str(body.user_id) ?? str(field(body.user, 'id'));
 
+/**
+ * Slack's response_urls are all on hooks.slack.com; a signed payload naming
+ * another host is refused before any work, so no lookup is made for an answer
+ * that could only go somewhere else. (The poster refuses such URLs as well.)
+ */
+export function responseUrlGuard(responseUrls: ResponseUrls, logger: Logger): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = args.body as unknown as Body;
+    const urls = [body.response_url, ...(Array.isArray(body.response_urls) ? body.response_urls.map((r) => field(r, 'response_url')) : [])];
+    if (urls.every((url) => typeof url !== 'string' || responseUrls.allowed(url))) return args.next();
+    logger.warn('refused a request whose response_url is not Slack\'s', { type: body.type ?? 'command', team: teamOf(body), user: userOf(body) });
+    await (args as { ack?: Ack }).ack?.();
+  };
+}

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
@@ -73,5 +75,42 @@ describe('replays', () => {
     await settle();
     expect(system.luminate.requests).toHaveLength(0);
     expect(system.audit).toHaveLength(0);
+  });
+});
+
+describe("response_urls that are not Slack's", () => {
+  let internal: Server;
+  const posted: string[] = [];
+  let internalUrl: string;
+  beforeAll(async () => {
+    internal = createServer((req: IncomingMessage, res) => {
+      posted.push(req.url ?? '');
+      req.resume();
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => internal.listen(0, '127.0.0.1', resolve));
+    internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/internal/secret-path`;
+  });
+  afterAll(() => new Promise<void>((resolve) => internal.close(() => resolve())));
+
+  it('a command naming another server gets nothing posted there, no lookup, and a log line naming only the origin', async () => {
+    const ack = await system.slashCommand('1002 cons:1001001', { user_id: 'U0HOOK', response_url: internalUrl });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toBe('');
+    await settle();
+    expect(posted).toEqual([]);
+    expect(system.luminate.requests).toHaveLength(0);
+    const refusal = system.logLines.filter((l) => l.includes("response_url that is not Slack's"));
+    expect(refusal.length).toBeGreaterThan(0);
+    expect(refusal.join('\n')).toContain(new URL(internalUrl).origin);
+    expect(system.logLines.join('\n')).not.toContain('secret-path');
+  });
+
+  it('a click naming another server posts nothing there', async () => {
+    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+    await system.interact(buttonClick({ actionId: 'interaction_refresh', value, user: 'U0HOOK2', in: { message: { channel: 'C0DONORS', responseUrl: internalUrl } } }));
+    await settle();
+    expect(posted).toEqual([]);
+    expect(system.luminate.requests).toHaveLength(0);
   });
 });
