@@ -7,7 +7,7 @@ import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
 import { MemoryReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './listeners/index.js';
-import { replayGuard, responseUrlGuard } from './listeners/request-guards.js';
+import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './listeners/request-guards.js';
 import { LookupFlow } from './listeners/lookup-flow.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
@@ -109,8 +109,10 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     clock,
   });
   const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
-  // Before every listener: a repeat touches nothing; then only Slack's own response_urls.
+  let ownWorkspace: OwnWorkspace | undefined;
+  // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
   app.use(replayGuard(new MemoryReplayStore(), logger));
+  app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
   registerListeners(app, {
     flow: new LookupFlow({
@@ -138,6 +140,8 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     },
     async start(listen = {}) {
       await app.init();
+      const auth = await app.client.auth.test();
+      ownWorkspace = { teamId: auth.team_id ?? '', enterpriseId: auth.enterprise_id || null };
       let port = config.port;
       if (receiver instanceof HTTPReceiver) {
         const server = (await app.start({ port: listen.port ?? config.port, host: listen.host })) as Server;

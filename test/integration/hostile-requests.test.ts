@@ -5,7 +5,7 @@ import { encodeCardReference } from '../../src/lookup/card-reference.js';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
 import { interactivityBody, postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
 import { buttonClick, messageShortcut } from '../support/payloads.js';
-import { expectNoSecretLeaked } from '../support/system.js';
+import { allText, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
 
 /** Requests that only someone holding a captured or forged signed request would send. */
 let system: StandInSystem;
@@ -112,5 +112,35 @@ describe("response_urls that are not Slack's", () => {
     await settle();
     expect(posted).toEqual([]);
     expect(system.luminate.requests).toHaveLength(0);
+  });
+});
+
+describe('other workspaces', () => {
+  it('a command from team T0OTHER is refused with one denied audit line and no Luminate call', async () => {
+    const ack = await system.slashCommand('1000 cons:1001001', { user_id: 'U0AWAY', team_id: 'T0OTHER' });
+    expect(ack.status).toBe(200);
+    expect(allText(JSON.parse(ack.body) as SlackMessageBody)).toContain('only answers in the workspace it is installed in');
+    await settle();
+    expect(system.luminate.requests).toHaveLength(0);
+    expect(system.slack.responsesTo(ack.responseUrl)).toHaveLength(0);
+    expect(system.audit).toEqual([expect.objectContaining({ event: 'interaction.lookup', user: 'U0AWAY', team: 'T0OTHER', surface: 'command', outcome: 'denied' })]);
+  });
+
+  it('a message shortcut from another team is refused the same way', async () => {
+    const payload = { ...messageShortcut({ text: 'interaction 1000 cons:1001001', user: 'U0AWAY', responseUrl: system.slack.newResponseUrl() }), team: { id: 'T0OTHER', domain: 'other' } };
+    const ack = await system.interact(payload);
+    expect(ack).toMatchObject({ status: 200, body: '' });
+    await settle();
+    expect(system.luminate.requests).toHaveLength(0);
+    expect(system.slack.callsTo('chat.postEphemeral')).toHaveLength(0);
+    expect(system.audit).toEqual([expect.objectContaining({ team: 'T0OTHER', surface: 'message_shortcut', outcome: 'denied' })]);
+  });
+
+  it('our team id inside another Enterprise Grid org is refused', async () => {
+    const ack = await system.slashCommand('1000 cons:1001001', { user_id: 'U0GRID', enterprise_id: 'E0OTHER' });
+    expect(allText(JSON.parse(ack.body) as SlackMessageBody)).toContain('only answers in the workspace');
+    await settle();
+    expect(system.luminate.requests).toHaveLength(0);
+    expect(system.audit).toEqual([expect.objectContaining({ outcome: 'denied' })]);
   });
 });
