@@ -9,6 +9,7 @@ import { MemoryReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './listeners/index.js';
 import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './listeners/request-guards.js';
 import { LookupFlow } from './listeners/lookup-flow.js';
+import { ModalOrigins } from './slack/lookup-modal.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
@@ -125,6 +126,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     }),
     audit,
     responseUrls,
+    origins: new ModalOrigins({ botToken: config.slack.botToken, requestSecret: (config.slack.signingSecret ?? config.slack.appToken)! }),
     work,
     logger,
     slowNoticeMs,

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
 import { interactivityBody, postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
-import { buttonClick, messageShortcut } from '../support/payloads.js';
-import { allText, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
+import { allText, expectNoSecretLeaked, sealedOrigin, waitUntil, type SlackMessageBody } from '../support/system.js';
 
 /** Requests that only someone holding a captured or forged signed request would send. */
 let system: StandInSystem;
@@ -142,5 +142,33 @@ describe('other workspaces', () => {
     await settle();
     expect(system.luminate.requests).toHaveLength(0);
     expect(system.audit).toEqual([expect.objectContaining({ outcome: 'denied' })]);
+  });
+});
+
+describe('modal metadata', () => {
+  it('the global shortcut is refused where channels are restricted (the surface a submission must match)', async () => {
+    await system.interact(globalShortcut({ user: 'U0META' }));
+    expect(JSON.stringify((await system.slack.waitForCall('views.open')).args.view)).toContain('only be looked up from allowed channels');
+  });
+
+  const forgeries: [string, () => string][] = [
+    ['hand-written', () => '{"c":"C0DONORS","t":null}'],
+    ['with a made-up seal', () => '{"c":"C0DONORS","t":null,"s":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}'],
+    ['sealed for another channel, channel swapped', () => JSON.stringify({ ...(JSON.parse(sealedOrigin(system, 'C0RANDOM')) as object), c: 'C0DONORS' })],
+  ];
+  it.each(forgeries)('a submission whose metadata names an allowed channel, %s, is refused without a Luminate call', async (_, metadata) => {
+    await system.interact(modalSubmission({ interactionId: '1000', donor: 'cons:1001001', privateMetadata: metadata(), user: 'U0META' }));
+    expect(JSON.stringify((await system.slack.waitForCall('views.update')).args.view)).toContain('only be looked up from allowed channels');
+    expect(system.luminate.requests).toHaveLength(0);
+    expect(system.audit).toEqual([expect.objectContaining({ surface: 'modal', channel: null, outcome: 'denied' })]);
+  });
+
+  it('the metadata the bot sealed when a message shortcut opened the form is honoured', async () => {
+    await system.interact(messageShortcut({ text: 'interaction 1000?', user: 'U0META2', responseUrl: system.slack.newResponseUrl() }));
+    const opened = (await system.slack.waitForCall('views.open')).args.view as { private_metadata: string };
+    await system.interact(modalSubmission({ interactionId: '1002', donor: 'cons:1001001', privateMetadata: opened.private_metadata, user: 'U0META2' }));
+    // Served for the channel Slack reported to the shortcut (cached or not, the audit line says where).
+    await waitUntil(() => system.audit.length > 0, 5000, 'the audit line');
+    expect(system.audit).toEqual([expect.objectContaining({ surface: 'modal', channel: 'C0DONORS', outcome: 'found' })]);
   });
 });
