@@ -14,7 +14,7 @@ import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
 import { toBoltLogger, type Logger } from './logger.js';
-import { refuseFutureTimestamps } from './server-limits.js';
+import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
 
 export interface BotOptions {
@@ -32,9 +32,9 @@ export interface Bot {
   readonly app: App;
   /**
    * Checks the bot token (`auth.test`) and starts receiving. HTTP mode listens
-   * on `listen` (default: `PORT` on all interfaces) and resolves its port.
+   * on `listen` (default: `PORT` on `HOST`, all interfaces when unset) and resolves its port.
    */
-  start(listen?: { port?: number; host?: string }): Promise<{ port: number }>;
+  start(listen?: { port?: number; host?: string }): Promise<{ port: number; address?: string }>;
   /**
    * Stops taking requests and waits (up to `graceMs`) for acknowledged
    * lookups to post their answers. Resolves false if some did not finish.
@@ -145,15 +145,17 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
       const auth = await app.client.auth.test();
       ownWorkspace = { teamId: auth.team_id ?? '', enterpriseId: auth.enterprise_id || null };
       let port = config.port;
+      let address: string | undefined;
       if (receiver instanceof HTTPReceiver) {
-        const server = (await app.start({ port: listen.port ?? config.port, host: listen.host })) as Server;
-        port = (server.address() as AddressInfo).port;
+        const server = (await app.start({ port: listen.port ?? config.port, host: listen.host ?? config.host }, SERVER_OPTIONS)) as Server;
+        server.maxConnections = MAX_CONNECTIONS;
+        ({ port, address } = server.address() as AddressInfo);
       } else {
         await app.start();
       }
       state = 'ready';
       logger.info('bot started', { mode: socketMode ? 'socket' : 'http', port });
-      return { port };
+      return { port, address };
     },
     stop(graceMs = 9000) {
       state = 'stopping';

@@ -1,9 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBot } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
+import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
 import { interactivityBody, postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
+import { StandInSlack } from '../../src/stand-ins/slack.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
 import { allText, expectNoSecretLeaked, sealedOrigin, waitUntil, type SlackMessageBody } from '../support/system.js';
 
@@ -170,5 +176,61 @@ describe('modal metadata', () => {
     // Served for the channel Slack reported to the shortcut (cached or not, the audit line says where).
     await waitUntil(() => system.audit.length > 0, 5000, 'the audit line');
     expect(system.audit).toEqual([expect.objectContaining({ surface: 'modal', channel: 'C0DONORS', outcome: 'found' })]);
+  });
+});
+
+describe('the server itself', () => {
+  it('closes connections that dribble a body within a few seconds, while /healthz keeps answering', async () => {
+    const { port } = new URL(system.botUrl);
+    const sockets: Socket[] = [];
+    const closedAfter: number[] = [];
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) {
+      const socket = connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.on('close', () => closedAfter.push(Date.now() - started));
+      socket.write(
+        `POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/x-www-form-urlencoded\r\nx-slack-request-timestamp: ${now()}\r\nx-slack-signature: v0=00\r\ntransfer-encoding: chunked\r\n\r\n`,
+      );
+      sockets.push(socket);
+    }
+    const drip = setInterval(() => {
+      for (const s of sockets) if (!s.destroyed) s.write('1\r\na\r\n');
+    }, 1000);
+    try {
+      const health = await fetch(system.botUrl.replace('/slack/events', '/healthz'), { signal: AbortSignal.timeout(2000) });
+      expect(health.status).toBe(200);
+      await waitUntil(() => closedAfter.length === sockets.length, 12_000, 'the slow connections to be closed');
+      expect(Math.max(...closedAfter)).toBeLessThan(10_000);
+    } finally {
+      clearInterval(drip);
+      for (const s of sockets) s.destroy();
+    }
+  }, 20_000);
+
+  it('listens on HOST', async () => {
+    const slack = await StandInSlack.start({ botToken: 'xoxb-host-test' });
+    const config = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-host-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_API_URL: slack.apiUrl,
+      LUMINATE_URL: 'http://127.0.0.1:9/org/site',
+      LUMINATE_API_KEY: 'k',
+      LUMINATE_LOGIN_NAME: 'n',
+      LUMINATE_LOGIN_PASSWORD: 'p',
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    const logger = createLogger({ level: 'error', secrets: [], write: () => undefined });
+    const lookups = new InteractionLookups({ source: { getInteraction: () => Promise.reject(new Error('unused')) }, ttlSeconds: 1, maxEntries: 1 });
+    const bot = createBot({ config, logger, lookups });
+    try {
+      const { port, address } = await bot.start();
+      expect(address).toBe('127.0.0.1');
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      await bot.stop(100);
+      await slack.close();
+    }
   });
 });
