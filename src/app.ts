@@ -5,12 +5,16 @@ import { AccessPolicy } from './access/access-policy.js';
 import { LookupRateLimit } from './access/rate-limit.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
+import { MemoryReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './listeners/index.js';
+import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './listeners/request-guards.js';
 import { LookupFlow } from './listeners/lookup-flow.js';
+import { ModalOrigins } from './slack/lookup-modal.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
 import { toBoltLogger, type Logger } from './logger.js';
+import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
 
 export interface BotOptions {
@@ -28,9 +32,9 @@ export interface Bot {
   readonly app: App;
   /**
    * Checks the bot token (`auth.test`) and starts receiving. HTTP mode listens
-   * on `listen` (default: `PORT` on all interfaces) and resolves its port.
+   * on `listen` (default: `PORT` on `HOST`, all interfaces when unset) and resolves its port.
    */
-  start(listen?: { port?: number; host?: string }): Promise<{ port: number }>;
+  start(listen?: { port?: number; host?: string }): Promise<{ port: number; address?: string }>;
   /**
    * Stops taking requests and waits (up to `graceMs`) for acknowledged
    * lookups to post their answers. Resolves false if some did not finish.
@@ -74,6 +78,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
         // the listener ends would put Luminate's latency inside Slack's 3 seconds.
         processBeforeResponse: false,
       });
+  if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver, logger);
 
   const app = new App({
     token: config.slack.botToken,
@@ -104,7 +109,12 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     logger,
     clock,
   });
-  const responseUrls = new ResponseUrls();
+  const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
+  let ownWorkspace: OwnWorkspace | undefined;
+  // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
+  app.use(replayGuard(new MemoryReplayStore(), logger));
+  app.use(workspaceGuard(() => ownWorkspace, audit, logger));
+  app.use(responseUrlGuard(responseUrls, logger));
   registerListeners(app, {
     flow: new LookupFlow({
       answers,
@@ -116,6 +126,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     }),
     audit,
     responseUrls,
+    origins: new ModalOrigins({ botToken: config.slack.botToken, requestSecret: (config.slack.signingSecret ?? config.slack.appToken)! }),
     work,
     logger,
     slowNoticeMs,
@@ -131,16 +142,20 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     },
     async start(listen = {}) {
       await app.init();
+      const auth = await app.client.auth.test();
+      ownWorkspace = { teamId: auth.team_id ?? '', enterpriseId: auth.enterprise_id || null };
       let port = config.port;
+      let address: string | undefined;
       if (receiver instanceof HTTPReceiver) {
-        const server = (await app.start({ port: listen.port ?? config.port, host: listen.host })) as Server;
-        port = (server.address() as AddressInfo).port;
+        const server = (await app.start({ port: listen.port ?? config.port, host: listen.host ?? config.host }, SERVER_OPTIONS)) as Server;
+        server.maxConnections = MAX_CONNECTIONS;
+        ({ port, address } = server.address() as AddressInfo);
       } else {
         await app.start();
       }
       state = 'ready';
       logger.info('bot started', { mode: socketMode ? 'socket' : 'http', port });
-      return { port };
+      return { port, address };
     },
     stop(graceMs = 9000) {
       state = 'stopping';

@@ -17,6 +17,8 @@ export interface Config {
     apiUrl: string | undefined;
   };
   port: number;
+  /** Interface to listen on (`HOST`); undefined: all interfaces. */
+  host: string | undefined;
   /** Who may look up interactions. All empty: everyone in the workspace. */
   access: {
     users: ReadonlySet<string>;
@@ -130,6 +132,8 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: baseUrl('Slack Web API base').optional(),
   PORT: integer(3000, 0, 65535),
+  // An address or a host name; no scheme, port or path (those would make listen() fail obscurely).
+  HOST: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be an address or host name to listen on, e.g. 127.0.0.1 or ::').optional(),
   SLACK_ALLOWED_USERS: idList(/^[UW][A-Z0-9]{2,}$/, 'U012ABCDEF'),
   SLACK_ALLOWED_USERGROUPS: idList(/^S[A-Z0-9]{2,}$/, 'S012ABCDEF'),
   SLACK_ALLOWED_CHANNELS: idList(/^[CGD][A-Z0-9]{2,}$/, 'C012ABCDEF'),
@@ -171,6 +175,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       apiUrl: e.SLACK_API_URL === undefined ? undefined : `${e.SLACK_API_URL}/`,
     },
     port: e.PORT,
+    host: e.HOST,
     access: {
       users: e.SLACK_ALLOWED_USERS,
       usergroups: e.SLACK_ALLOWED_USERGROUPS,

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit.js';
 import type { Logger } from '../logger.js';
+import type { ModalOrigins } from '../slack/lookup-modal.js';
 import type { ResponseUrls } from '../slack/response-url.js';
 import type { WorkTracker } from '../work-tracker.js';
 import type { LookupFlow } from './lookup-flow.js';
@@ -11,6 +12,8 @@ export interface ListenerDependencies {
   audit: AuditLog;
   /** Posts to payloads' response_urls. */
   responseUrls: ResponseUrls;
+  /** Seals and verifies where a modal was opened from. */
+  origins: ModalOrigins;
   /** Work after `ack()`, drained on shutdown. */
   work: WorkTracker;
   logger: Logger;

@@ -294,3 +294,8 @@ export function sharedMessage(channelId: string): SlackMessage {
   const text = `:white_check_mark: You shared this in <#${channelId}>.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
+
+/** A request from a workspace the bot is not installed in (it serves only its own). */
+export function otherWorkspaceMessage(): SlackMessage {
+  return notice(':no_entry:', 'This app only answers in the workspace it is installed in.', 'Ask an admin of your own workspace to install it there.', 'This app only answers in the workspace it is installed in.');
+}

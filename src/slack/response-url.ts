@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import type { Logger } from '../logger.js';
 import type { SlackMessage } from './interaction-card.js';
 
 /** A message for a response_url: a card or notice, ephemeral unless said otherwise. */
@@ -15,6 +16,17 @@ export class ResponseUrlError extends Error {
   }
 }
 
+/** The payload's response_url is not one Slack issues; nothing was posted. */
+export class ResponseUrlRefusedError extends Error {
+  override readonly name = 'ResponseUrlRefusedError';
+  constructor(readonly origin: string) {
+    super(`response_url on ${origin} is not Slack's; not posted`);
+  }
+}
+
+/** Where Slack's response_urls live. */
+const SLACK_HOOKS_ORIGIN = 'https://hooks.slack.com';
+
 /**
  * Posts to response_urls over one keep-alive agent. Bolt's respond() uses the
  * WHATWG fetch, which the cold path's profile showed as the bot's largest
@@ -23,16 +35,34 @@ export class ResponseUrlError extends Error {
 export class ResponseUrls {
   readonly #agent: Agent;
   readonly #timeoutMs: number;
+  readonly #origins: ReadonlySet<string>;
+  readonly #logger: Logger | undefined;
 
-  constructor({ timeoutMs = 10_000, connections = 50 }: { timeoutMs?: number; connections?: number } = {}) {
+  /**
+   * Only Slack's own origin is posted to, plus `slackApiUrl`'s (a stand-in or
+   * an egress proxy): the payload names the URL, and a signed payload naming
+   * an internal address would otherwise get a donor card posted there.
+   */
+  constructor({ timeoutMs = 10_000, connections = 50, slackApiUrl, logger }: { timeoutMs?: number; connections?: number; slackApiUrl?: string; logger?: Logger } = {}) {
     this.#timeoutMs = timeoutMs;
+    this.#origins = new Set([SLACK_HOOKS_ORIGIN, ...(slackApiUrl ? [new URL(slackApiUrl).origin] : [])]);
+    this.#logger = logger;
     this.#agent = new Agent({ connections, keepAliveTimeout: 30_000 });
+  }
+
+  /** Whether the bot may post to `url`; a refusal is logged by origin only, since the path is a credential. */
+  allowed(url: string): boolean {
+    const origin = originOf(url);
+    if (this.#origins.has(origin)) return true;
+    this.#logger?.warn("refused a response_url that is not Slack's", { origin });
+    return false;
   }
 
   /** The poster for one payload's response_url. */
   to(url: string | undefined): Respond {
     return async (message) => {
       if (!url) throw new Error('the payload carried no response_url');
+      if (!this.allowed(url)) throw new ResponseUrlRefusedError(originOf(url));
       const { statusCode, body } = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -48,5 +78,13 @@ export class ResponseUrls {
 
   async close(): Promise<void> {
     await this.#agent.close();
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an unparsable URL';
   }
 }

@@ -51,11 +51,15 @@ export interface SlashCommandFields {
   channel_name?: string;
   team_id?: string;
   team_domain?: string;
+  /** Set on Enterprise Grid only. */
+  enterprise_id?: string;
   trigger_id?: string;
   api_app_id?: string;
 }
 
-/** The form Slack posts for a slash command. */
+let triggers = 0;
+
+/** The form Slack posts for a slash command. Each gets its own trigger_id, as each of Slack's does: the bot treats a repeat as a replay. */
 export function slashCommandBody(fields: SlashCommandFields): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
@@ -66,7 +70,7 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     channel_name: 'donor-care',
     team_id: 'T0STANDIN',
     team_domain: 'stand-in',
-    trigger_id: `${Date.now()}.trigger`,
+    trigger_id: `${Date.now()}.${process.pid}.${++triggers}.trigger`,
     api_app_id: 'A0BOT',
     ...fields,
   }).toString();

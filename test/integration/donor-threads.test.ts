@@ -58,7 +58,7 @@ describe('message shortcut: Look up interaction', () => {
     expect(view.callback_id).toBe('lookup_interaction_modal');
     expect(view.blocks.find((b) => b.block_id === 'interaction_id')?.element?.initial_value).toBe('1000');
     expect(view.blocks.find((b) => b.block_id === 'donor')?.element?.initial_value).toBeUndefined();
-    expect(JSON.parse(view.private_metadata)).toEqual({ c: 'C0DONORS', t: '1764300000.000100' });
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ c: 'C0DONORS', t: '1764300000.000100' });
     expect(system.luminate.requests).toHaveLength(0);
   });
 

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { StandInSystem } from '../../src/stand-ins/harness.js';
+import { ModalOrigins } from '../../src/slack/lookup-modal.js';
 
 export interface SlackMessageBody {
   response_type?: string;
@@ -40,4 +41,9 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A modal's private_metadata as the bot itself seals it when it opens the form from `channelId`. */
+export function sealedOrigin(system: StandInSystem, channelId: string | null, threadTs: string | null = null): string {
+  return new ModalOrigins({ botToken: system.config.slack.botToken, requestSecret: system.signingSecret }).seal({ channelId, threadTs }).metadata;
 }

@@ -21,6 +21,13 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
 }
 
 describe('parseConfig', () => {
+  it('reads HOST, the interface to listen on; unset means all interfaces', () => {
+    expect(parseConfig(valid).host).toBeUndefined();
+    expect(parseConfig({ ...valid, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(parseConfig({ ...valid, HOST: '::' }).host).toBe('::');
+    expect(problemsOf({ ...valid, HOST: 'http://127.0.0.1:3000/' })).toEqual([expect.stringMatching(/^HOST must be an address or host name/)]);
+  });
+
   it('applies the documented defaults', () => {
     const config = parseConfig(valid);
     expect(config.port).toBe(3000);

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { SlackMessage } from '../../slack/interaction-card.js';
-import { decodeOrigin, messageView } from '../../slack/lookup-modal.js';
+import { messageView } from '../../slack/lookup-modal.js';
 import type { ListenerDependencies } from '../types.js';
 
 export type CardActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -14,7 +14,7 @@ export function inModal(body: BlockAction): body is BlockAction & { view: NonNul
 export async function replaceClickedCard(deps: ListenerDependencies, { body, client }: CardActionArgs, message: SlackMessage): Promise<void> {
   try {
     if (inModal(body)) {
-      await client.views.update({ view_id: body.view.id, view: messageView(message, decodeOrigin(body.view.private_metadata)) });
+      await client.views.update({ view_id: body.view.id, view: messageView(message, deps.origins.open(body.view.private_metadata)) });
     } else {
       await deps.responseUrls.to(body.response_url)({ response_type: 'ephemeral', replace_original: true, ...message });
     }

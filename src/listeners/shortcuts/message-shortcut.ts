@@ -32,7 +32,7 @@ export function messageShortcut(deps: ListenerDependencies) {
   return async ({ shortcut, ack, client }: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs): Promise<void> => {
     await ack();
     const message = shortcut.message as ShortcutMessage;
-    const origin: ModalOrigin = { channelId: shortcut.channel.id, threadTs: threadFor(message) };
+    const origin = deps.origins.seal({ channelId: shortcut.channel.id, threadTs: threadFor(message) });
     const request: LookupRequest = { userId: shortcut.user.id, teamId: shortcut.team?.id ?? null, channelId: origin.channelId, surface: 'message_shortcut' };
     const respond = deps.responseUrls.to(shortcut.response_url);
     const post = (answer: SlackMessage) => postPrivately(deps, client, respond, request.userId, origin, answer);

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseIdentifier, parseInteractionId } from '../../lookup/parse.js';
-import { LOOKUP_MODAL, decodeOrigin, messageView } from '../../slack/lookup-modal.js';
+import { LOOKUP_MODAL, messageView } from '../../slack/lookup-modal.js';
 import { lookingUpMessage } from '../../slack/messages.js';
 import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
@@ -15,7 +15,8 @@ const MAX_INLINE_ERROR = 150;
  */
 export function lookupModalSubmission(deps: ListenerDependencies) {
   return async ({ ack, view, body, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
-    const origin = decodeOrigin(view.private_metadata);
+    // Only a channel the bot itself sealed into the form counts: the surface that opened it was checked for that channel.
+    const origin = deps.origins.open(view.private_metadata);
     const request: LookupRequest = { userId: body.user.id, teamId: body.team?.id ?? null, channelId: origin.channelId, surface: 'modal' };
     const values = view.state.values;
     const rawId = values[LOOKUP_MODAL.interactionIdBlock]?.[LOOKUP_MODAL.inputAction]?.value ?? '';

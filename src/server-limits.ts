@@ -1,0 +1,42 @@
+import type { ServerOptions } from 'node:http';
+import type { HTTPReceiver } from '@slack/bolt';
+import type { Logger } from './logger.js';
+
+/**
+ * Slack sends small bodies in one go and waits 3 s for the answer, so a
+ * request still arriving after a few seconds is not Slack. Node's defaults
+ * (300 s for a request, checked every 30 s) let a few slow clients hold
+ * connections for minutes.
+ */
+export const SERVER_OPTIONS: ServerOptions = {
+  requestTimeout: 5_000,
+  headersTimeout: 5_000,
+  // Node's default, stated: an idle keep-alive socket closes after 5 s. A proxy in front must idle out sooner.
+  keepAliveTimeout: 5_000,
+  // How often the timeouts above are enforced; Node's 30 s default would let a slow request live 35 s.
+  connectionsCheckingInterval: 1_000,
+};
+
+/** Slack's own traffic to one bot is a handful of connections; a flood beyond this is refused at accept. */
+export const MAX_CONNECTIONS = 1_000;
+
+/** Slack's signature window, both ways. */
+const MAX_SKEW_SECONDS = 5 * 60;
+
+/**
+ * Bolt refuses a signature more than 5 minutes old but not one dated in the
+ * future, which would stay replayable for as long as its date is ahead. Such a
+ * request is refused the way Bolt refuses a stale one: 401, empty body.
+ */
+export function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger, now = Date.now): void {
+  const handle = receiver.requestListener;
+  receiver.requestListener = (req, res) => {
+    const stamp = Number(req.headers['x-slack-request-timestamp']);
+    if (req.method === 'POST' && Number.isFinite(stamp) && stamp > now() / 1000 + MAX_SKEW_SECONDS) {
+      logger.warn('refused a request dated more than 5 minutes ahead', { aheadSeconds: Math.round(stamp - now() / 1000) });
+      res.writeHead(401).end();
+      return;
+    }
+    handle(req, res);
+  };
+}
