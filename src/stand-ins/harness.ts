@@ -5,7 +5,7 @@ import { createAuditLog } from '../audit.js';
 import { createLogger } from '../logger.js';
 import { LuminateClient, type ResilienceOptions } from '../luminate/client.js';
 import { InteractionLookups, type Clock } from '../lookup/interaction-lookups.js';
-import { StandInLuminate } from './luminate.js';
+import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
 
@@ -43,8 +43,11 @@ export interface StandInSystemOptions {
   /**
    * Retry and circuit-breaker settings. By default retries are quick and the
    * breaker never opens, so tests that inject many faults in a row see each one.
+   * `'production'` leaves the client's own defaults, as a deployment runs it.
    */
-  resilience?: ResilienceOptions;
+  resilience?: ResilienceOptions | 'production';
+  /** How the stand-in Luminate settles what Luminate's documentation leaves open (both also settable later). */
+  luminate?: Pick<StandInLuminateOptions, 'emailMatch' | 'enforceOwnership'>;
   /** Also copy log lines here (the demo shows them on stderr). */
   echoLog?: (line: string) => void;
 }
@@ -61,7 +64,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const loginName = 'bot-api-admin';
   const loginPassword = fakeSecret('pw-');
 
-  const luminate = await StandInLuminate.start({ apiKey, loginName, loginPassword, latencyMs: options.luminateLatencyMs ?? 0 });
+  const luminate = await StandInLuminate.start({ apiKey, loginName, loginPassword, latencyMs: options.luminateLatencyMs ?? 0, ...options.luminate });
   const slack = await StandInSlack.start({ botToken });
   const config = parseConfig({
     SLACK_BOT_TOKEN: botToken,
@@ -71,7 +74,8 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     LUMINATE_API_KEY: apiKey,
     LUMINATE_LOGIN_NAME: loginName,
     LUMINATE_LOGIN_PASSWORD: loginPassword,
-    LUMINATE_TIMEOUT_MS: '2000',
+    // Tests wait for timeouts: 2 s, unless the test runs the production resilience settings.
+    ...(options.resilience === 'production' ? {} : { LUMINATE_TIMEOUT_MS: '2000' }),
     LUMINATE_INTERACTION_TYPES: '1=Phone call,3=Email',
     LOG_LEVEL: 'debug',
     // Test suites make many lookups as one person; the rate-limit tests set their own.
@@ -89,7 +93,8 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     },
   });
   const audit: Record<string, unknown>[] = [];
-  const client = new LuminateClient(config.luminate, { retryDelayMs: 10, breakerThreshold: 1_000_000, logger, ...options.resilience });
+  const resilience = options.resilience === 'production' ? {} : { retryDelayMs: 10, breakerThreshold: 1_000_000, ...options.resilience };
+  const client = new LuminateClient(config.luminate, { ...resilience, logger });
   const clock = options.clock ?? Date.now;
   const lookups = new InteractionLookups({ source: client, ...config.cache, clock });
   const bot = createBot({

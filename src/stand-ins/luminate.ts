@@ -8,7 +8,35 @@ import { SAMPLE_CONSTITUENTS, type SampleConstituent, type WireInteraction } fro
  * credentials checked on every call, JSON or XML answers, `errorResponse`
  * codes with status 403 (200 under `suppress_response_codes`). Faults let
  * tests and the demo give the bot a bad day.
+ *
+ * Strict where Luminate is documented:
+ * - POST only; any other HTTP method gets 405.
+ * - Parameters are read the way a servlet reads them: from the query string,
+ *   and from the body only when it is `application/x-www-form-urlencoded`.
+ *   A body of any other type is not read at all, so the call arrives without
+ *   its credentials and gets what that gets (code 2, in XML: `response_format`
+ *   was in the unread body too). What Luminate does here is not documented;
+ *   this is what its servlet container does with such a body.
+ * - `v=1.0` is required. Luminate's answer to a missing or other `v` is not
+ *   documented: missing gets code 10 (required parameter missing), any value
+ *   but `1.0` code 1 (unable to process), each with status 403.
+ * - Method names are case-sensitive (`getinteraction` gets code 17).
+ * - `response_format=json` gives JSON; anything else, or none, XML (the default).
+ *
+ * Switchable where Luminate's behaviour is not confirmed, so tests can run both ways:
+ * - `emailMatch`: whether `primary_email` matches case-insensitively (default) or exactly.
+ * - `enforceOwnership`: whether an interaction must belong to the donor named (default)
+ *   or is found by its id whoever the donor is, once the donor exists.
+ *
+ * Quirks Luminate is documented (or known) to produce, on demand, as faults:
+ * answer quirks (`absent_fields`, `null_fields`, `null_strings`, `one_item_list`,
+ * `bom`) change the real answer after the request was checked and the record
+ * found; the others (`empty_answer`, `redirect`, `firewall`, `xml_error_entities`,
+ * `echoing_error`) replace it. See {@link LuminateFault}.
  */
+
+/** Fields a quirk leaves out or empties when the test names none: what a card shows. */
+const SHOWN_FIELDS = ['subject', 'creationDate', 'createdBy', 'interactionTypeId', 'note'];
 
 export type LuminateFault =
   | { kind: 'error'; code: string; message?: string }
@@ -20,7 +48,37 @@ export type LuminateFault =
   | { kind: 'reset' }
   | { kind: 'reset_mid_body' }
   /** Answers normally, late: a slow tail. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The real answer without these fields of `interaction` (a field hidden from the caller or disabled for the site). */
+  | { kind: 'absent_fields'; fields?: string[] }
+  /** The real answer with these fields `null` (XML `xsi:nil="true"`): visible but empty. */
+  | { kind: 'null_fields'; fields?: string[] }
+  /** The real answer with these fields the four-letter string "null", as some Luminate records hold. */
+  | { kind: 'null_strings'; fields?: string[] }
+  /**
+   * The real answer with `interaction` (and its `note`) as a one-item array, or as a bare
+   * object (Luminate's usual serialisation of a one-item list, the default answer).
+   */
+  | { kind: 'one_item_list'; as: 'array' | 'object' }
+  /** The real answer (or errorResponse) after a UTF-8 byte-order mark. */
+  | { kind: 'bom' }
+  /**
+   * A status 200 `getInteractionResponse` holding no interaction:
+   * `missing` `{"getInteractionResponse":{}}`, `null` `{"interaction":null}`, `empty_list` `{"interaction":[]}`,
+   * `empty_response` `{"getInteractionResponse":""}` (an empty element turned into JSON), `empty_object` `{}`.
+   */
+  | { kind: 'empty_answer'; shape: 'missing' | 'null' | 'empty_list' | 'empty_response' | 'empty_object' }
+  /** A 3xx with a `Location`, as a site moved between secure2, secure3 or its own domain answers. Default 302 to secure3. */
+  | { kind: 'redirect'; status?: 301 | 302 | 303 | 307 | 308; location?: string }
+  /** A firewall's or CDN's 403 HTML page in front of Luminate ("Access Denied"), not Luminate's own errorResponse. */
+  | { kind: 'firewall' }
+  /** An XML errorResponse (403) whose message uses numeric character references (`&#233;`, `&#39;`), whatever `response_format` asked. */
+  | { kind: 'xml_error_entities'; code?: string; message?: string }
+  /** An errorResponse (code 1 by default) whose message echoes the request: API key, login, password and email included. */
+  | { kind: 'echoing_error'; code?: string };
+
+/** Default text of `xml_error_entities`: non-ASCII and an apostrophe, each a numeric reference on the wire. */
+export const ENTITY_ERROR_MESSAGE = "Aucun enregistrement ne correspond à l'adresse « é »";
 
 /** What the stand-in saw of one request. Credentials are checked, never kept. */
 export interface SeenRequest {
@@ -50,7 +108,13 @@ export interface StandInLuminateOptions {
   constituents?: readonly SampleConstituent[];
   /** Answer any interaction id of a known constituent with a copy of its first interaction (benchmarks need many distinct keys). */
   anyInteractionId?: boolean;
+  /** How `primary_email` is matched (unconfirmed for Luminate); default case-insensitive. */
+  emailMatch?: EmailMatch;
+  /** Whether an interaction must belong to the donor named (unconfirmed for Luminate); default true. */
+  enforceOwnership?: boolean;
 }
+
+export type EmailMatch = 'case-insensitive' | 'exact';
 
 const MESSAGES: Record<string, string> = {
   '2': 'Incorrect API key.',
@@ -74,6 +138,10 @@ export class StandInLuminate {
   /** Decides a fault per request when set (the soak test's random bad days); overrides the two above. */
   faultFor: ((requestNumber: number) => LuminateFault | null) | null = null;
   latencyMs: number;
+  /** See {@link StandInLuminateOptions}; may be changed between requests. */
+  anyInteractionId: boolean;
+  emailMatch: EmailMatch;
+  enforceOwnership: boolean;
   /** Requests being worked on right now, and the most there ever were at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -82,12 +150,15 @@ export class StandInLuminate {
 
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
-  readonly #options: Required<Omit<StandInLuminateOptions, 'latencyMs'>>;
+  readonly #options: Required<Omit<StandInLuminateOptions, 'latencyMs' | 'anyInteractionId' | 'emailMatch' | 'enforceOwnership'>>;
 
   private constructor(server: Server, options: StandInLuminateOptions) {
     this.#server = server;
-    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, anyInteractionId: false, ...options };
+    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, ...options };
     this.latencyMs = options.latencyMs ?? 0;
+    this.anyInteractionId = options.anyInteractionId ?? false;
+    this.emailMatch = options.emailMatch ?? 'case-insensitive';
+    this.enforceOwnership = options.enforceOwnership ?? true;
   }
 
   static async start(options: StandInLuminateOptions): Promise<StandInLuminate> {
@@ -133,12 +204,15 @@ export class StandInLuminate {
     try {
       const raw = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://stand-in');
-      const params = new URLSearchParams(raw);
+      const contentType = req.headers['content-type'];
+      const body = new URLSearchParams(isFormBody(contentType) ? raw : '');
+      // A servlet's getParameter: the query string's value first, then the form body's.
+      const params = new URLSearchParams([...url.searchParams, ...[...body].filter(([k]) => !url.searchParams.has(k))]);
       const seen: SeenRequest = {
         httpMethod: req.method ?? '',
         path: url.pathname,
-        contentType: req.headers['content-type'],
-        bodyParams: [...new Set(params.keys())],
+        contentType,
+        bodyParams: [...new Set(new URLSearchParams(raw).keys())],
         queryParams: [...new Set(url.searchParams.keys())],
         apiMethod: params.get('method'),
         interactionId: params.get('interaction_id'),
@@ -150,66 +224,79 @@ export class StandInLuminate {
       };
       this.requests.push(seen);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      if (await this.#injectFault(req, res, params)) return;
+      const fault = this.#nextFault();
+      if (fault && (await this.#injectFault(fault, req, res, params))) return;
+      const quirk = fault && isAnswerQuirk(fault) ? fault : null;
 
       if (url.pathname !== `${this.#options.sitePath}/SRConsAPI`) {
         return send(res, 404, 'text/html', '<html><body><h1>404 Not Found</h1></body></html>');
       }
       if (req.method !== 'POST') return send(res, 405, 'text/html', '<html><body>Method Not Allowed</body></html>');
 
-      if (params.get('api_key') !== this.#options.apiKey) return this.#error(res, params, '2');
+      if (params.get('api_key') !== this.#options.apiKey) return this.#error(res, params, '2', undefined, quirk);
       if (params.get('login_name') !== this.#options.loginName || params.get('login_password') !== this.#options.loginPassword) {
-        return this.#error(res, params, '3');
+        return this.#error(res, params, '3', undefined, quirk);
       }
       seen.credentialsAccepted = true;
+      const version = params.get('v');
+      if (version === null || version === '') return this.#error(res, params, '10', 'Required parameter missing: v.', quirk);
+      if (version !== '1.0') return this.#error(res, params, '1', 'Unable to process request: unsupported API version.', quirk);
       const method = params.get('method');
-      if (!method) return this.#error(res, params, '6');
-      if (method !== 'getInteraction') return this.#error(res, params, '17');
-      return this.#getInteraction(res, params);
+      if (!method) return this.#error(res, params, '6', undefined, quirk);
+      if (method !== 'getInteraction') return this.#error(res, params, '17', undefined, quirk);
+      return this.#getInteraction(res, params, quirk);
     } finally {
       this.inFlight -= 1;
     }
   }
 
-  #getInteraction(res: ServerResponse, params: URLSearchParams): void {
+  #getInteraction(res: ServerResponse, params: URLSearchParams, quirk: AnswerQuirk | null): void {
     const interactionId = params.get('interaction_id');
     const consId = params.get('cons_id');
     const memberId = params.get('member_id');
     const email = params.get('primary_email');
-    if (!interactionId || !/^\d+$/.test(interactionId) || (!consId && !memberId && !email)) return this.#error(res, params, '10');
+    if (!interactionId || !/^\d+$/.test(interactionId) || (!consId && !memberId && !email)) return this.#error(res, params, '10', undefined, quirk);
 
     // Documented precedence: cons_id, then member_id, then primary_email.
     const all = this.#options.constituents;
+    const sameEmail = this.emailMatch === 'exact' ? (a: string) => a === email : (a: string) => a.toLowerCase() === email!.toLowerCase();
     const matches = consId
       ? all.filter((c) => c.consId === consId)
       : memberId
         ? all.filter((c) => c.memberId === memberId)
-        : all.filter((c) => c.primaryEmail.toLowerCase() === email!.toLowerCase());
-    if (matches.length > 1) return this.#error(res, params, '8');
+        : all.filter((c) => sameEmail(c.primaryEmail));
+    if (matches.length > 1) return this.#error(res, params, '8', undefined, quirk);
     const constituent = matches[0];
-    if (!constituent) return this.#error(res, params, '16');
+    if (!constituent) return this.#error(res, params, '16', undefined, quirk);
     const id = String(Number(interactionId));
-    const found = constituent.interactions.find((i) => i.interactionId === id);
+    const owners = this.enforceOwnership ? [constituent] : all;
+    const found = owners.flatMap((c) => c.interactions).find((i) => i.interactionId === id);
     const first = constituent.interactions[0];
-    const interaction = found ?? (this.#options.anyInteractionId && first ? { ...first, interactionId: id } : undefined);
-    if (!interaction) return this.#error(res, params, '27');
+    const interaction = found ?? (this.anyInteractionId && first ? { ...first, interactionId: id } : undefined);
+    if (!interaction) return this.#error(res, params, '27', undefined, quirk);
 
-    const body = { getInteractionResponse: { interaction } };
-    if (params.get('response_format') === 'json') return send(res, 200, 'application/json;charset=UTF-8', JSON.stringify(body));
-    return send(res, 200, 'text/xml;charset=UTF-8', toXml('getInteractionResponse', { interaction }));
+    const value = { interaction: quirk ? applyQuirk(quirk, interaction) : interaction };
+    const bom = quirk?.kind === 'bom' ? BOM : '';
+    if (params.get('response_format') === 'json') {
+      return send(res, 200, 'application/json;charset=UTF-8', bom + JSON.stringify({ getInteractionResponse: value }));
+    }
+    return send(res, 200, 'text/xml;charset=UTF-8', bom + toXml('getInteractionResponse', value));
   }
 
-  #error(res: ServerResponse, params: URLSearchParams, code: string, message = MESSAGES[code] ?? 'Unable to process request.'): void {
+  #error(res: ServerResponse, params: URLSearchParams, code: string, message = MESSAGES[code] ?? 'Unable to process request.', quirk: AnswerQuirk | null = null): void {
     const status = params.get('suppress_response_codes') === 'true' ? 200 : 403;
     const errorResponse = { code, message };
-    if (params.get('response_format') === 'json') return send(res, status, 'application/json;charset=UTF-8', JSON.stringify({ errorResponse }));
-    return send(res, status, 'text/xml;charset=UTF-8', toXml('errorResponse', errorResponse));
+    const bom = quirk?.kind === 'bom' ? BOM : '';
+    if (params.get('response_format') === 'json') return send(res, status, 'application/json;charset=UTF-8', bom + JSON.stringify({ errorResponse }));
+    return send(res, status, 'text/xml;charset=UTF-8', bom + toXml('errorResponse', errorResponse));
   }
 
-  /** Returns true when a fault answered (or deliberately did not answer) the request. */
-  async #injectFault(req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<boolean> {
-    const fault = this.faultFor ? this.faultFor(this.requests.length) : this.nextFaults.length > 0 ? this.nextFaults.shift()! : this.fault;
-    if (!fault) return false;
+  #nextFault(): LuminateFault | null {
+    return this.faultFor ? this.faultFor(this.requests.length) : this.nextFaults.length > 0 ? this.nextFaults.shift()! : this.fault;
+  }
+
+  /** Returns true when a fault answered (or deliberately did not answer) the request; answer quirks never do. */
+  async #injectFault(fault: LuminateFault, req: IncomingMessage, res: ServerResponse, params: URLSearchParams): Promise<boolean> {
     switch (fault.kind) {
       case 'error':
         this.#error(res, params, fault.code, fault.message);
@@ -241,8 +328,87 @@ export class StandInLuminate {
         await sleep(20);
         req.socket.destroy();
         return true;
+      case 'empty_answer': {
+        const inner = { missing: {}, null: { interaction: null }, empty_list: { interaction: [] }, empty_response: '', empty_object: undefined }[fault.shape];
+        const value = inner === undefined ? {} : { getInteractionResponse: inner };
+        if (params.get('response_format') === 'json') send(res, 200, 'application/json;charset=UTF-8', JSON.stringify(value));
+        else send(res, 200, 'text/xml;charset=UTF-8', fault.shape === 'empty_object' ? XML_DECLARATION : toXml('getInteractionResponse', (inner ?? {}) as Record<string, unknown>));
+        return true;
+      }
+      case 'redirect': {
+        const location = fault.location ?? 'https://secure3.convio.net/yourorg/site/SRConsAPI';
+        if (!res.destroyed) {
+          const page = `<html><body>Moved to <a href="${location}">${location}</a></body></html>`;
+          res.writeHead(fault.status ?? 302, { location, 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+          res.end(page);
+        }
+        return true;
+      }
+      case 'firewall':
+        send(res, 403, 'text/html', FIREWALL_PAGE);
+        return true;
+      case 'xml_error_entities': {
+        const status = params.get('suppress_response_codes') === 'true' ? 200 : 403;
+        send(res, status, 'text/xml;charset=UTF-8', toXml('errorResponse', { code: fault.code ?? '16', message: fault.message ?? ENTITY_ERROR_MESSAGE }, { numericEntities: true }));
+        return true;
+      }
+      case 'echoing_error': {
+        // Only the request's own parameters are echoed: what a real echo could contain.
+        const echoed = ['method', 'api_key', 'login_name', 'login_password', 'primary_email', 'cons_id', 'member_id', 'interaction_id']
+          .filter((k) => params.has(k))
+          .map((k) => `${k}=${params.get(k)}`)
+          .join('&');
+        this.#error(res, params, fault.code ?? '1', `Unable to process request: ${echoed}`);
+        return true;
+      }
+      case 'absent_fields':
+      case 'null_fields':
+      case 'null_strings':
+      case 'one_item_list':
+      case 'bom':
+        return false;
     }
   }
+}
+
+type AnswerQuirk = Extract<LuminateFault, { kind: 'absent_fields' | 'null_fields' | 'null_strings' | 'one_item_list' | 'bom' }>;
+
+function isAnswerQuirk(fault: LuminateFault): fault is AnswerQuirk {
+  return ['absent_fields', 'null_fields', 'null_strings', 'one_item_list', 'bom'].includes(fault.kind);
+}
+
+const BOM = '\uFEFF';
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** Shaped like the block pages CDNs and web application firewalls serve: HTML, status 403, no errorResponse. */
+const FIREWALL_PAGE =
+  '<!DOCTYPE html><html><head><title>Access Denied</title></head><body><h1>Access Denied</h1>' +
+  '<p>You don\'t have permission to access "SRConsAPI" on this server.</p><p>Reference #18.2f5e1cb8.1764400000.1a2b3c4d</p></body></html>';
+
+/** The interaction as the quirk changes it; the stored sample is never touched. */
+function applyQuirk(quirk: AnswerQuirk, interaction: WireInteraction): unknown {
+  const copy: Record<string, unknown> = { ...interaction };
+  switch (quirk.kind) {
+    case 'absent_fields':
+      for (const field of quirk.fields ?? SHOWN_FIELDS) delete copy[field];
+      return copy;
+    case 'null_fields':
+      for (const field of quirk.fields ?? SHOWN_FIELDS) copy[field] = null;
+      return copy;
+    case 'null_strings':
+      for (const field of quirk.fields ?? SHOWN_FIELDS.filter((f) => f !== 'note')) copy[field] = 'null';
+      return copy;
+    case 'one_item_list':
+      if (quirk.as === 'object') return copy;
+      if (copy.note) copy.note = [copy.note];
+      return [copy];
+    case 'bom':
+      return copy;
+  }
+}
+
+function isFormBody(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
@@ -261,16 +427,24 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+function escapeXml(text: string, numericEntities = false): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // Some Luminate XML spells apostrophes, quotes and every non-ASCII character as numeric references.
+  return numericEntities ? escaped.replace(/['"]|[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`) : escaped;
 }
 
-/** Luminate's XML: a namespaced root, one element per field, in the order given. */
-function toXml(root: string, value: Record<string, unknown>): string {
-  const element = (name: string, v: unknown): string =>
-    typeof v === 'object' && v !== null
-      ? `<${name}>\n${Object.entries(v as WireInteraction).map(([k, child]) => element(k, child)).join('')}</${name}>\n`
-      : `<${name}>${escapeXml(String(v))}</${name}>\n`;
-  const inner = Object.entries(value).map(([k, v]) => element(k, v)).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="http://convio.com/crm/v1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n${inner}</${root}>\n`;
+/**
+ * Luminate's XML: a namespaced root, one element per field, in the order given;
+ * a list as repeated elements, `null` as `xsi:nil="true"`, an absent field not at all.
+ */
+function toXml(root: string, value: Record<string, unknown>, { numericEntities = false } = {}): string {
+  const element = (name: string, v: unknown): string => {
+    if (v === undefined) return '';
+    if (v === null) return `<${name} xsi:nil="true"/>\n`;
+    if (Array.isArray(v)) return v.map((item) => element(name, item)).join('');
+    if (typeof v === 'object') return `<${name}>\n${Object.entries(v).map(([k, child]) => element(k, child)).join('')}</${name}>\n`;
+    return `<${name}>${escapeXml(String(v), numericEntities)}</${name}>\n`;
+  };
+  const inner = typeof value === 'object' ? Object.entries(value).map(([k, v]) => element(k, v)).join('') : '';
+  return `${XML_DECLARATION}<${root} xmlns="http://convio.com/crm/v1.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n${inner}</${root}>\n`;
 }

@@ -12,8 +12,17 @@ describe('npm run bench (smoke)', () => {
         expect(figures.rps).toBeGreaterThan(0);
         expect(figures.cardP99).toBeGreaterThanOrEqual(figures.cardP50);
         // Read from /proc in 10 ms ticks: a round this short may read zero, never less or NaN.
+        expect(Number.isFinite(figures.cpuUsPerRequest)).toBe(true);
         expect(figures.cpuUsPerRequest).toBeGreaterThanOrEqual(0);
       }
+    }
+    // Over all the workloads each app has verified, parsed and answered 40 signed requests: tens of ms of CPU,
+    // several ticks. Zero here means the figure is not measuring the app at all.
+    for (const app of ['bot', 'bare'] as const) {
+      const all = Object.values(result.workloads).map((w) => w[app]);
+      const cpuUs = all.reduce((t, f) => t + f.cpuUsPerRequest * f.requests, 0);
+      expect(Number.isFinite(cpuUs)).toBe(true);
+      expect(cpuUs, app).toBeGreaterThan(0);
     }
     expect(result.workloads.hot.bot.upstreamRequests).toBe(0);
     expect(result.workloads.cold.bot.upstreamRequests).toBe(12);

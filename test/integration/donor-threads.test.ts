@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission, MODAL_VIEW_ID } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, expectNoSecretLeaked, waitUntil, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;
 beforeAll(async () => {
@@ -193,18 +193,27 @@ describe('card buttons', () => {
   });
 
   it('an unreadable button value does nothing', async () => {
-    const ack = await system.interact(buttonClick({ actionId: 'interaction_refresh', value: 'garbage', in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
+    const responseUrl = system.slack.newResponseUrl();
+    const ack = await system.interact(buttonClick({ actionId: 'interaction_refresh', value: 'garbage', in: { message: { channel: 'C0DONORS', responseUrl } } }));
     expect(ack.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    // The handler's own word that it read the value and gave up: a crash before that point never writes it.
+    await waitUntil(() => system.logLines.some((l) => l.includes('refresh clicked with an unreadable button value')), 2000, 'the refusal to be logged');
     expect(system.luminate.requests).toHaveLength(0);
+    expect(system.slack.responsesTo(responseUrl)).toHaveLength(0);
   });
 
   it('a shortcut id under the other shortcut type is acknowledged and does nothing', async () => {
-    const ack = await system.interact({ ...globalShortcut(), callback_id: 'lookup_interaction_from_message' });
+    const odd = { ...globalShortcut(), callback_id: 'lookup_interaction_from_message' };
+    const ack = await system.interact(odd);
+    // Bolt answers 200 only once the listener has called ack(), which is all this branch does.
     expect(ack.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(system.slack.callsTo('views.open')).toHaveLength(0);
+    // A barrier: a real shortcut sent after it opens its modal, so the bot is alive and has handled both.
+    const real = globalShortcut();
+    await system.interact(real);
+    await waitForCall('views.open');
+    expect(system.slack.callsTo('views.open').map((c) => c.args.trigger_id)).toEqual([real.trigger_id]);
     expect(system.luminate.requests).toHaveLength(0);
+    expect(system.logLines.filter((l) => l.includes('listener failed'))).toEqual([]);
   });
 
   it('the Open link click is acknowledged', async () => {
