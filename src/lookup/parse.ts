@@ -1,4 +1,5 @@
 import type { ConstituentIdentifier, InteractionLookup } from '../luminate/lookup.js';
+import { stripBidiControls } from '../slack/mrkdwn.js';
 
 /** A parse either yields a value or a plain-text problem fit to show a person (escape it for mrkdwn). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -15,11 +16,14 @@ const MAX_EMAIL = 254; // RFC 5321's path limit
 const MAX_MEMBER_ID = 255;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// eslint-disable-next-line no-control-regex -- as above, every one of them
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu;
 const EMAIL = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u;
 
 /** Quotes what someone typed, shortened, so a problem message never grows with hostile input. */
 function echo(input: string): string {
-  const chars = [...input.replace(CONTROL, ' ')];
+  // Bidirectional controls would let the quote display as different text than was typed.
+  const chars = [...stripBidiControls(input).slice(0, 4 * MAX_ECHO).replace(CONTROLS, ' ')];
   return `"${chars.length > MAX_ECHO ? `${chars.slice(0, MAX_ECHO - 1).join('')}…` : chars.join('')}"`;
 }
 
