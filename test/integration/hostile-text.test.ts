@@ -39,7 +39,8 @@ describe('a crafted message does not stall the bot', () => {
     ['"interaction" + 40 000 characters of tabs, newlines and NBSP', `interaction${'\t\n\u00a0 '.repeat(10_000)}x`.slice(0, 40_000)],
     ['40 000 characters of x.x.x. before @', `${'x.'.repeat(19_999)}@`],
   ])('message shortcut on %s: /healthz answers promptly and the person gets the form', async (_name, text) => {
-    expect(await healthWhileShortcut(text)).toBeLessThan(1_000);
+    // Generous for a loaded machine: the old scan blocked for 16 s and more.
+    expect(await healthWhileShortcut(text)).toBeLessThan(2_000);
     const view = (await waitForCall('views.open')).args.view as { blocks: unknown[] };
     expect(JSON.stringify(view.blocks)).toContain('No interaction id or donor found in the message.');
   });
