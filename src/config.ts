@@ -87,7 +87,10 @@ const baseUrl = (what: string) =>
       ctx.addIssue({ code: 'custom', message: `must not carry credentials, a query or a fragment (${what})` });
       return z.NEVER;
     }
-    return url.href.replace(/\/+$/, '');
+    // A loop, not /\/+$/: that pattern is quadratic on a long run of slashes.
+    let href = url.href;
+    while (href.endsWith('/')) href = href.slice(0, -1);
+    return href;
   });
 
 /** `0=Other,1=Phone call` → Map. Type 0 is Luminate's standard "Other". */
@@ -97,7 +100,7 @@ const typeNames = z
   .transform((raw, ctx) => {
     const names = new Map<string, string>([['0', 'Other']]);
     for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const match = /^(\d+)\s*=\s*(.+)$/.exec(pair);
+      const match = /^(\d+)\s*=(.+)$/.exec(pair);
       if (!match) {
         ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of id=name pairs, e.g. 0=Other,1=Phone call' });
         return z.NEVER;
@@ -124,7 +127,7 @@ const idList = (pattern: RegExp, example: string) =>
 const adminUrlTemplate = z
   .string()
   .refine((t) => t.includes('{consId}'), 'must contain {consId} where the constituent id goes')
-  .refine((t) => /^https:\/\/[^\s]+$/.test(t) || /^http:\/\/(localhost|127\.[\d.]+)[:/]/.test(t), 'must be an https:// URL');
+  .refine((t) => /^https:\/\/\S+$/.test(t) || /^http:\/\/(?:localhost|127\.[\d.]+)[:/]/.test(t), 'must be an https:// URL');
 
 const envSchema = z.object({
   SLACK_BOT_TOKEN: required('the bot token from OAuth & Permissions').regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),

@@ -24,7 +24,7 @@ export interface LoggerOptions {
 export const REDACTED = '[redacted]';
 
 /** Keys whose values are secrets whatever they hold (a Luminate form body, an HTTP header, Bolt's own debug output). */
-const SECRET_KEY = /(token|secret|password|passwd|api_key|apikey|authorization|signature|cookie)/i;
+const SECRET_KEY = /token|secret|password|passwd|api_key|apikey|authorization|signature|cookie/i;
 /** Slack token shapes, caught even when the value is not one we were told about. */
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
 /** `api_key=…` and `login_password=…` inside a URL-encoded body or query string. */

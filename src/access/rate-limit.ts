@@ -42,6 +42,14 @@ export class LookupRateLimit {
     return this.#buckets.size;
   }
 
+  /** Whether `take` would allow a lookup now, without counting one (e.g. before opening a form that may never be sent). */
+  peek(userId: string): RateDecision {
+    const bucket = this.#buckets.get(userId);
+    if (!bucket) return { allowed: true };
+    const tokens = Math.min(this.#perMinute, bucket.tokens + ((this.#clock() - bucket.updatedAt) * this.#perMinute) / MINUTE_MS);
+    return tokens < 1 ? { allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * MINUTE_MS) / this.#perMinute) } : { allowed: true };
+  }
+
   /** Counts one lookup for `userId` if the limit allows it. */
   take(userId: string): RateDecision {
     const now = this.#clock();

@@ -68,6 +68,22 @@ export class LookupFlow {
     return this.#denied(decision.reason);
   }
 
+  /**
+   * A refusal decided before any of the person's text is read (audited): access in full, reading
+   * group membership when it must, then whether the rate limit would refuse a lookup now. Peeks
+   * at the limit without counting, so opening a form costs no lookup; the lookup itself counts.
+   */
+  async refusalBeforeReading(request: LookupRequest): Promise<SlackMessage | undefined> {
+    const started = this.#clock();
+    const { rateLimit } = this.#options;
+    const decision = await this.#options.access.check(this.#requester(request));
+    const rate = decision.allowed ? rateLimit.peek(request.userId) : undefined;
+    if (rate?.allowed) return undefined;
+    this.#options.audit.lookup({ ...this.#base(request), interactionId: null, identifierKind: null, outcome: 'denied', cached: false, ms: this.#clock() - started });
+    if (!decision.allowed) return this.#denied(decision.reason);
+    return rateLimitedMessage(rateLimit.perMinute, rate && !rate.allowed ? rate.retryAfterMs : 0);
+  }
+
   async run(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation, { refresh = false } = {}): Promise<FlowResult> {
     const started = this.#clock();
     const decision = await this.#options.access.check(this.#requester(request));

@@ -13,13 +13,38 @@ export interface MessageFindings {
   identifiers: ConstituentIdentifier[];
 }
 
+/**
+ * How much of a message is read. An id and a donor sit near each other in a
+ * sentence, and Slack messages can be 40 000 characters: reading only the
+ * start bounds the work a crafted message can cause.
+ */
+export const MAX_SCANNED_CHARS = 4000;
+
+// Every pattern below runs on text whose whitespace runs are already one space
+// (see `scannable`), so none has an unbounded quantifier next to another that
+// can match the same characters: each costs time in step with the text.
 // "interaction 1000", "interaction #1000", "interaction id: 1000", "interaction no. 1000"
-const NEXT_TO_INTERACTION = /\binteraction(?:[ _]?id)?\s*(?:no\.?|number|#|:)?\s*#?\s*(\d{1,16})\b/giu;
+const NEXT_TO_INTERACTION = /\binteraction(?:[ _]?id)? ?(?:no\.?|number|#|:)? ?#? ?(\d{1,16})\b/giu;
 // "id 1000", "ID: 1000", "#1000", but not "cons id 1000" or "member id 1000", which name the donor.
-const WEAK_ID = /(?<!\b(?:cons|constituent|member)[ _]?)\bid\s*[:#]?\s*#?(\d{1,16})\b|(?<![\w&])#(\d{1,16})\b/giu;
-const CONS = /\b(?:cons(?:_id|[ ]id)?|constituent(?:[ _]id)?)\s*[:#]?\s*(\d{1,16})\b/giu;
-const MEMBER = /\bmember(?:_id|[ ]id)?\s*:\s*([^\s,;)>]+)/giu;
-const EMAIL = /[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+const WEAK_ID = /(?<!\b(?:cons|constituent|member)[ _]?)\bid ?[:#]? ?#?(\d{1,16})\b|(?<![\w&])#(\d{1,16})\b/giu;
+const CONS = /\b(?:cons(?:_id| id)?|constituent(?:[ _]id)?) ?[:#]? ?(\d{1,16})\b/giu;
+// A member id runs to a space or punctuation; longer than Luminate's 255 is no member id at all (not a shortened one).
+const MEMBER = /\bmember(?:_id| id)? ?: ?([^\s,;)>]{1,256})(?![^\s,;)>])/giu;
+// The local part starts where the run of local-part characters starts (the look-behind), and
+// is at most 64 long (RFC 5321): a long run without "@" is passed over once, not once per character.
+const EMAIL = /(?<![\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-])[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
+
+/** The start of the message, decoded, with each run of whitespace (tabs, newlines, NBSP…) as one space. */
+function scannable(messageText: string): string {
+  return decodeSlackText(messageText.slice(0, MAX_SCANNED_CHARS)).replace(/\s+/gu, ' ');
+}
+
+/** `text` without trailing characters from `chars`; a loop, because `/[.:]+$/` is quadratic on a long run. */
+function trimEnd(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end -= 1;
+  return text.slice(0, end);
+}
 
 function distinct<T>(values: T[], key: (v: T) => string): T[] {
   const seen = new Set<string>();
@@ -38,7 +63,7 @@ function ids(text: string, pattern: RegExp): number[] {
 function identifiers(text: string, pattern: RegExp, prefix: string): ConstituentIdentifier[] {
   const found: ConstituentIdentifier[] = [];
   for (const match of text.matchAll(pattern)) {
-    const raw = prefix ? `${prefix}${match[1]!.replace(/[.:]+$/, '')}` : match[0].replace(/\.+$/, '');
+    const raw = prefix ? `${prefix}${trimEnd(match[1]!, '.:')}` : trimEnd(match[0], '.');
     const parsed = parseIdentifier(raw);
     if (parsed.ok) found.push(parsed.value);
   }
@@ -53,7 +78,7 @@ function identifiers(text: string, pattern: RegExp, prefix: string): Constituent
  * `lookup` is null, so the person chooses in the modal.
  */
 export function findLookupInMessage(messageText: string): MessageFindings {
-  const text = decodeSlackText(messageText);
+  const text = scannable(messageText);
   const strong = ids(text, NEXT_TO_INTERACTION);
   const interactionIds = strong.length > 0 ? strong : ids(text, WEAK_ID);
 

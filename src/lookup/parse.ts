@@ -1,4 +1,5 @@
 import type { ConstituentIdentifier, InteractionLookup } from '../luminate/lookup.js';
+import { stripBidiControls } from '../slack/mrkdwn.js';
 
 /** A parse either yields a value or a plain-text problem fit to show a person (escape it for mrkdwn). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -13,13 +14,24 @@ export const COMMAND_FORM = '/interaction <interaction_id> <email | cons:ID | me
 const MAX_ECHO = 60;
 const MAX_EMAIL = 254; // RFC 5321's path limit
 const MAX_MEMBER_ID = 255;
-// eslint-disable-next-line no-control-regex
+/**
+ * Longer command text is refused before it is parsed: the longest valid command
+ * (a 16-digit id and a 254-character email or 255-character member id) is far
+ * shorter, and the parse then costs time in step with at most this much.
+ */
+export const MAX_COMMAND_TEXT = 1000;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
-const EMAIL = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$/u;
+// eslint-disable-next-line no-control-regex -- as above, every one of them
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu;
+// Domain labels are letters or digits with hyphens only between them, written `[…]+(?:-+[…]+)*` so that
+// no two quantifiers can take the same characters (`[…-]*[…]` backtracks polynomially).
+const EMAIL = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[\p{L}\p{N}]+(?:-+[\p{L}\p{N}]+)*(?:\.[\p{L}\p{N}]+(?:-+[\p{L}\p{N}]+)*)+$/u;
 
 /** Quotes what someone typed, shortened, so a problem message never grows with hostile input. */
 function echo(input: string): string {
-  const chars = [...input.replace(CONTROL, ' ')];
+  // Bidirectional controls would let the quote display as different text than was typed.
+  const chars = [...stripBidiControls(input).slice(0, 4 * MAX_ECHO).replace(CONTROLS, ' ')];
   return `"${chars.length > MAX_ECHO ? `${chars.slice(0, MAX_ECHO - 1).join('')}…` : chars.join('')}"`;
 }
 
@@ -28,17 +40,37 @@ function echo(input: string): string {
  * and `&`, `<`, `>` as entities. Links are unwrapped to their target.
  */
 export function decodeSlackText(text: string): string {
-  return text
-    .replace(/<mailto:([^|>]+)(?:\|[^>]*)?>/gi, '$1')
-    .replace(/<((?:https?:\/\/)[^|>]+)(?:\|[^>]*)?>/gi, '$1')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return unwrapLinks(text).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/**
+ * `<mailto:x|label>` → x and `<https://x|label>` → x; any other `<…>` (mentions, channels) is
+ * kept. A scan from each `<` to the next `>` rather than a pattern, so a long `<mailto:`
+ * with no `>` is read once, not once per `<`.
+ */
+function unwrapLinks(text: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('<', at);
+    if (open === -1) break;
+    const close = text.indexOf('>', open + 1);
+    if (close === -1) break;
+    const inner = text.slice(open + 1, close);
+    const bar = inner.indexOf('|');
+    const target = bar === -1 ? inner : inner.slice(0, bar);
+    const mailto = /^mailto:/i.test(target);
+    // A link's target is the whole URL; a mailto's is the address after the scheme. Neither may be empty.
+    const unwrapped = mailto ? target.slice('mailto:'.length) : /^https?:\/\/./i.test(target) ? target : null;
+    out += text.slice(at, open) + (unwrapped ? unwrapped : `<${inner}>`);
+    at = close + 1;
+  }
+  return out + text.slice(at);
 }
 
 /** Digits only (ASCII; `1e3`, `0x10` and full-width digits are refused), within JavaScript's safe integers. */
 function parseDigits(raw: string, what: string): Parsed<string> {
-  if (!/^[0-9]+$/.test(raw)) return { ok: false, problem: `${echo(raw)} is not ${what}: use digits only, e.g. 1000.` };
+  if (!/^\d+$/.test(raw)) return { ok: false, problem: `${echo(raw)} is not ${what}: use digits only, e.g. 1000.` };
   const canonical = raw.replace(/^0+(?=\d)/, '');
   if (canonical.length > 16 || !Number.isSafeInteger(Number(canonical))) {
     return { ok: false, problem: `${echo(raw)} is too large to be ${what}.` };
@@ -53,7 +85,7 @@ export function parseInteractionId(raw: string): Parsed<number> {
 
 export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
   const text = raw.trim();
-  const prefixed = /^(cons|cons_id|member|member_id)\s*:\s*(.*)$/is.exec(text);
+  const prefixed = /^(cons|cons_id|member|member_id)\s*:(.*)$/is.exec(text);
   if (prefixed) {
     const kind = prefixed[1]!.toLowerCase().startsWith('cons') ? 'cons' : 'member';
     const value = prefixed[2]!.trim();
@@ -81,14 +113,17 @@ export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
 
 /** Parses the text after `/interaction`. Never throws; anything unusable is a problem to show. */
 export function parseCommandText(text: string): ParsedCommand {
+  if (text.length > MAX_COMMAND_TEXT) {
+    return { kind: 'invalid', problem: `That is ${text.length} characters, longer than any lookup: give the interaction id, then one email address, cons:<id> or member:<id>.` };
+  }
   const words = decodeSlackText(text).trim().split(/\s+/u).filter(Boolean);
-  if (words.length === 0 || (words.length === 1 && /^(help|\?|-h|--help)$/i.test(words[0]!))) return { kind: 'help' };
+  if (words.length === 0 || (words.length === 1 && /^(?:help|\?|-h|--help)$/i.test(words[0]!))) return { kind: 'help' };
   if (words.length === 1) {
     return { kind: 'invalid', problem: 'Give both the interaction id and the donor: an email address, cons:<id> or member:<id>.' };
   }
   // "cons: 123" is two words that mean one identifier.
   const identifierText = words.slice(1).join(' ');
-  if (words.length > 2 && !/^(cons|cons_id|member|member_id)\s*:\s*\S+$/i.test(identifierText)) {
+  if (words.length > 2 && !/^(?:cons|cons_id|member|member_id)\s*:\s*\S+$/i.test(identifierText)) {
     return { kind: 'invalid', problem: 'Too many words: give the interaction id, then one email address, cons:<id> or member:<id>.' };
   }
   const id = parseInteractionId(words[0]!);

@@ -45,8 +45,16 @@ const NOTE_LABEL = '*Note*\n';
 const NOTE_SHORTENED = '\n_Shortened here: the full note is in Luminate Online._';
 const EMPTY = '—';
 
-function field(label: string, value: string): { type: 'mrkdwn'; text: string } {
-  return { type: 'mrkdwn', text: truncateMrkdwn(`*${label}*\n${value}`, LIMITS.fieldText) };
+/**
+ * Every mrkdwn object on the card is `verbatim`: without it Slack turns a plain
+ * `@here`, `@channel` or `#general` in a donor's note into a mention, which on a
+ * shared card would notify the channel. Escaping covers `<…>`, not these.
+ * Explicit `<!date^…>` and `<@U…>` tokens still render.
+ */
+const VERBATIM = { type: 'mrkdwn', verbatim: true } as const;
+
+function field(label: string, value: string): types.MrkdwnElement {
+  return { ...VERBATIM, text: truncateMrkdwn(`*${label}*\n${value}`, LIMITS.fieldText) };
 }
 
 function idText(id: string | null): string {
@@ -71,15 +79,15 @@ function quoteNote(text: string): string {
 
 function noteBlocks(interaction: Interaction): KnownBlock[] {
   const { note } = interaction;
-  if (!note) return [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_No note on this interaction._' }] }];
+  if (!note) return [{ type: 'context', elements: [{ ...VERBATIM, text: '_No note on this interaction._' }] }];
   const body = note.text && note.text.trim() !== '' ? quoteNote(note.text) : '>_(empty note)_';
   const meta = [
     note.type ? mrkdwn(capitalise(note.type), 100) : 'Note',
     note.modifiedDate ? `last modified ${slackDate(note.modifiedDate)}${note.modifiedBy ? ` by ${idText(note.modifiedBy)}` : ''}` : null,
   ].filter(Boolean);
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: NOTE_LABEL + body } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(meta.join(' · '), LIMITS.contextText) }] },
+    { type: 'section', text: { ...VERBATIM, text: NOTE_LABEL + body } },
+    { type: 'context', elements: [{ ...VERBATIM, text: truncateMrkdwn(meta.join(' · '), LIMITS.contextText) }] },
   ];
 }
 
@@ -112,7 +120,7 @@ export function renderInteractionCard(interaction: Interaction, context: CardCon
     },
     ...noteBlocks(interaction),
     { type: 'divider' },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(`${freshness}.${options.footer ? ` ${options.footer}` : ''}`, LIMITS.contextText) }] },
+    { type: 'context', elements: [{ ...VERBATIM, text: truncateMrkdwn(`${freshness}.${options.footer ? ` ${options.footer}` : ''}`, LIMITS.contextText) }] },
   ];
   const actions = options.buttons && buttonElements(options.buttons);
   if (actions && actions.length > 0) blocks.push({ type: 'actions', block_id: 'interaction_actions', elements: actions });

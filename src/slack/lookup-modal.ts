@@ -84,7 +84,8 @@ export interface LookupFormOptions {
 /** The lookup form: empty from the global shortcut, prefilled from a message. */
 export function lookupFormView({ origin, interactionId, donor, hint }: LookupFormOptions): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: hint.slice(0, LIMITS.contextText) }] });
+  // verbatim: the hint can name donors the message mentioned; their text must not become mentions.
+  if (hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: hint.slice(0, LIMITS.contextText) }] });
   blocks.push(
     textInput(LOOKUP_MODAL.interactionIdBlock, 'Interaction id', 'The number on the constituent’s Interactions tab in Luminate Online.', 'e.g. 1000', 20, interactionId),
     textInput(LOOKUP_MODAL.donorBlock, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', 'jane@example.org, cons:1001001 or member:JD-1001', 300, donor),

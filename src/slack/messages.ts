@@ -179,8 +179,9 @@ function notice(emoji: string, headline: string, detail: string, fallback: strin
   return {
     text: truncateMrkdwn(fallback, LIMITS.fallbackText),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(`${emoji} ${headline}`, LIMITS.sectionText) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(detail, LIMITS.contextText) }] },
+      // verbatim: the headline can quote what a person typed or Luminate said; a plain @here in it must not notify.
+      { type: 'section', text: { type: 'mrkdwn', verbatim: true, text: truncateMrkdwn(`${emoji} ${headline}`, LIMITS.sectionText) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: truncateMrkdwn(detail, LIMITS.contextText) }] },
     ],
   };
 }
@@ -198,7 +199,7 @@ export function invalidInputMessage(problem: string): SlackMessage {
 
 export function lookingUpMessage(lookup: InteractionLookup): SlackMessage {
   const text = `:hourglass_flowing_sand: Looking up interaction *${lookup.interactionId}* for *${who(lookup)}* in Luminate Online…`;
-  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] }] };
 }
 
 export function usageMessage(): SlackMessage {

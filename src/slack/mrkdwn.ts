@@ -26,8 +26,21 @@ export const LIMITS = {
 
 export const ELLIPSIS = '…';
 
+/**
+ * Unicode's bidirectional controls (embeddings, overrides, isolates and the
+ * invisible direction marks) make text display in another order than it is
+ * stored: "Refund \u202Efdp.exe" reads as "Refund exe.pdf". Slack renders them,
+ * so they are dropped from anything shown that came from Luminate or a person.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
+/** Escapes mrkdwn's control characters and drops bidirectional controls, the form untrusted text takes in mrkdwn. */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return stripBidiControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**
@@ -57,7 +70,7 @@ export function mrkdwn(untrusted: string, max: number): string {
 
 /** For `plain_text` objects (header, modal title): Slack does not parse them, so only the length matters. */
 export function plainText(untrusted: string, max: number): string {
-  const flat = untrusted.replace(/\s+/g, ' ').trim();
+  const flat = stripBidiControls(untrusted).replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : cutWithEllipsis(flat, max - ELLIPSIS.length);
 }
 

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/luminate/schema.js';
@@ -82,6 +83,33 @@ describe('properties', () => {
         if (findings.lookup) expect(Number.isSafeInteger(findings.lookup.interactionId)).toBe(true);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('long text (up to 40 000 characters, as in a Slack message) is parsed in time in step with its length', () => {
+    // Runs of one short unit after a word a pattern anchors on: the shape that makes backtracking patterns blow up.
+    const unitChar = fc.constantFrom(' ', '\t', '\n', '\u00a0', 'x', '.', '@', ':', '#', '-', '<', '|', 'a', '1', '\u202e');
+    const long = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('', 'interaction', 'interaction id', 'id', '#', 'cons', 'cons id', 'member', 'member:', '<mailto:', 'jane@', 'x'),
+          fc.string({ unit: unitChar, minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 1_000, max: 40_000 }),
+          fc.string({ maxLength: 20 }),
+        )
+        .map(([anchor, unit, length, tail]) => `${anchor}${unit.repeat(Math.floor(length / unit.length))}${tail}`.slice(0, 40_000)),
+      fc.string({ unit: 'grapheme', maxLength: 40_000 }),
+    );
+    fc.assert(
+      fc.property(long, (text) => {
+        const started = performance.now();
+        const findings = findLookupInMessage(text);
+        const parsed = parseCommandText(text);
+        if (parsed.kind === 'invalid') checkMessage(invalidInputMessage(parsed.problem));
+        expect(performance.now() - started).toBeLessThan(500);
+        if (findings.lookup) expect(Number.isSafeInteger(findings.lookup.interactionId)).toBe(true);
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -37,11 +37,13 @@ export function messageShortcut(deps: ListenerDependencies) {
     const respond = deps.responseUrls.to(shortcut.response_url);
     const post = (answer: SlackMessage) => postPrivately(deps, client, respond, request.userId, origin, answer);
 
+    // Nobody refused (by access or by the rate limit) gets the bot to read their message: the scan
+    // is bounded, but it is still work a stranger should not be able to cause.
+    const refusal = await deps.flow.refusalBeforeReading(request);
+    if (refusal) return post(refusal);
     const findings = findLookupInMessage(message.text ?? '');
     if (!findings.lookup) {
-      const refusal = deps.flow.refusalNow(request);
-      if (refusal) return post(refusal);
-      // trigger_id lives about 3 seconds: open the modal straight after the ack.
+      // trigger_id lives about 3 seconds: open the modal straight after the checks (held in memory once read).
       await client.views.open({ trigger_id: shortcut.trigger_id, view: lookupFormView({ origin, ...prefill(findings) }) });
       return;
     }
