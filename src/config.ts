@@ -136,7 +136,7 @@ const envSchema = z.object({
   SLACK_API_URL: baseUrl('Slack Web API base').optional(),
   PORT: integer(3000, 0, 65535),
   // An address or a host name; no scheme, port or path (those would make listen() fail obscurely).
-  HOST: z.string().regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be an address or host name to listen on, e.g. 127.0.0.1 or ::').optional(),
+  HOST: z.string().regex(/^[\w.:-]{1,253}$/, 'must be an address or host name to listen on, e.g. 127.0.0.1 or ::').optional(),
   SLACK_ALLOWED_USERS: idList(/^[UW][A-Z0-9]{2,}$/, 'U012ABCDEF'),
   SLACK_ALLOWED_USERGROUPS: idList(/^S[A-Z0-9]{2,}$/, 'S012ABCDEF'),
   SLACK_ALLOWED_CHANNELS: idList(/^[CGD][A-Z0-9]{2,}$/, 'C012ABCDEF'),

@@ -77,7 +77,9 @@ export class LuminateClient implements InteractionSource {
   readonly #policy: IPolicy;
 
   constructor(options: LuminateClientOptions, resilience: ResilienceOptions = {}) {
-    const url = new URL(`${options.url.replace(/\/+$/, '')}/SRConsAPI`);
+    let base = options.url;
+    while (base.endsWith('/')) base = base.slice(0, -1);
+    const url = new URL(`${base}/SRConsAPI`);
     this.#path = url.pathname;
     this.#options = options;
     this.#policy = resiliencePolicy(resilience, options.timeoutMs);

@@ -430,7 +430,7 @@ function sleep(ms: number): Promise<void> {
 function escapeXml(text: string, numericEntities = false): string {
   const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   // Some Luminate XML spells apostrophes, quotes and every non-ASCII character as numeric references.
-  return numericEntities ? escaped.replace(/['"]|[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`) : escaped;
+  return numericEntities ? escaped.replace(/['"\u0080-\u{10FFFF}]/gu, (c) => `&#${c.codePointAt(0)};`) : escaped;
 }
 
 /**

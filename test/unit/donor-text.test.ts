@@ -54,7 +54,7 @@ describe('donor text that would notify a channel', () => {
       expect(objects.length).toBeGreaterThan(0);
       expect(objects.filter((o) => o.verbatim !== true)).toEqual([]);
     }
-    const form = lookupFormView({ origin: { channelId: 'C1', threadTs: null }, hint: 'The message mentions donors member:@here, member:#general: which one?' });
+    const form = lookupFormView({ origin: { channelId: 'C1', threadTs: null, metadata: '{}' }, hint: 'The message mentions donors member:@here, member:#general: which one?' });
     expect(mrkdwnObjects(form.blocks as types.KnownBlock[]).filter((o) => o.verbatim !== true)).toEqual([]);
   });
 });
