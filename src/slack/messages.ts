@@ -3,7 +3,7 @@ import { LuminateApiError, LuminateCircuitOpenError, LuminateError, LuminateTime
 import { formatIdentifier, type InteractionLookup } from '../luminate/lookup.js';
 import { COMMAND_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
-import { LIMITS, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
+import { LIMITS, describeAge, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -242,4 +242,24 @@ export function shareFailedMessage(reason: 'no_channel' | 'not_member' | 'reject
 export function sharedMessage(channelId: string): SlackMessage {
   const text = `:white_check_mark: You shared this in <#${channelId}>.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** Why a Refresh left the card as it was: Luminate failed, or the person is over LOOKUP_RATE_PER_MINUTE. */
+export type RefreshFailure =
+  | { kind: 'error'; error: unknown; lookup: InteractionLookup }
+  | { kind: 'rate_limited'; perMinute: number; retryAfterMs: number };
+
+/**
+ * The line under a card whose Refresh failed: that it is not refreshed, why (the failure's usual
+ * headline, condensed), and how old the answer still shown is. Safe mrkdwn.
+ */
+export function refreshFailedNote(failure: RefreshFailure, ageMs: number): string {
+  let why: string;
+  if (failure.kind === 'error') {
+    why = describeLookupFailure(failure.error, failure.lookup).headline;
+  } else {
+    const seconds = Math.max(1, Math.ceil(failure.retryAfterMs / 1000));
+    why = `you've made ${failure.perMinute} lookup${failure.perMinute === 1 ? '' : 's'} in the last minute, the most the bot allows. Try again in ${seconds} s.`;
+  }
+  return `:warning: Couldn't refresh: ${why} Showing the answer fetched ${describeAge(ageMs)}.`;
 }

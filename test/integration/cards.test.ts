@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { buttonClick, modalSubmission } from '../support/payloads.js';
 import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;
@@ -17,13 +18,109 @@ beforeEach(() => {
 });
 
 const header = (m: { blocks?: unknown[] }) => (m.blocks?.[0] as { text?: { text: string } } | undefined)?.text?.text;
-describe('the email is sent as typed', () => {
-  it('sends primary_email as typed and folds case only in the cache key', async () => {
-    const { answer } = await commandAnswer(system, '1000 Jane@Example.org');
+type Element = { action_id: string; value?: string };
+const buttonsOf = (m: { blocks?: unknown[] }): Element[] =>
+  ((m.blocks ?? []).find((b) => (b as { type: string }).type === 'actions') as { elements: Element[] } | undefined)?.elements ?? [];
+
+async function clickOnCard(target: StandInSystem, card: SlackMessageBody, actionId: 'interaction_refresh' | 'interaction_share') {
+  const responseUrl = target.slack.newResponseUrl();
+  const value = buttonsOf(card).find((b) => b.action_id === actionId)!.value;
+  await target.interact(buttonClick({ actionId, value, in: { message: { channel: 'C0DONORS', responseUrl } } }));
+  return responseUrl;
+}
+
+describe('a Refresh that fails keeps the card', () => {
+  it('keeps the card on screen with a note, and keeps the cached answer for the next lookup', async () => {
+    const { answer } = await commandAnswer(system, '1000 jane@example.org');
     expect(header(answer)).toBe('Sample Subject');
-    expect(system.luminate.requests.filter((r) => r.apiMethod === 'getInteraction').map((r) => r.primaryEmail)).toEqual(['Jane@Example.org']);
+    system.luminate.fault = { kind: 'status', status: 503 };
+
+    const responseUrl = await clickOnCard(system, answer, 'interaction_refresh');
+    const replaced = (await system.slack.waitForResponse(responseUrl)).body as SlackMessageBody;
+    expect(replaced.replace_original).toBe(true);
+    expect(header(replaced)).toBe('Sample Subject');
+    expect(allText(replaced)).toContain("Couldn't refresh: Luminate Online is unavailable right now.");
+    expect(allText(replaced)).toMatch(/Showing the answer fetched (just now|\d+ minutes? ago)/);
+    expect(buttonsOf(replaced).map((b) => b.action_id)).toEqual(expect.arrayContaining(['interaction_refresh', 'interaction_share']));
+    expect(system.audit.at(-1)).toMatchObject({ surface: 'refresh', outcome: 'error', cached: true });
+
+    const calls = system.luminate.lookupCount;
     const again = await system.slashCommand('1000 jane@example.org');
     expect(header(JSON.parse(again.body) as SlackMessageBody)).toBe('Sample Subject');
+    expect(system.luminate.lookupCount).toBe(calls);
+  });
+
+  it('shows the failure as before when there is no cached answer to show', async () => {
+    system.luminate.fault = { kind: 'status', status: 503 };
+    const value = JSON.stringify({ i: 1001, k: 'member', v: 'JD-1001', c: 'C0DONORS' });
+    const responseUrl = await clickOnCard(system, { blocks: [{ type: 'actions', elements: [{ type: 'button', action_id: 'interaction_refresh', text: { type: 'plain_text', text: 'Refresh' }, value }] }] }, 'interaction_refresh');
+    const replaced = (await system.slack.waitForResponse(responseUrl)).body as SlackMessageBody;
+    expect(replaced.replace_original).toBe(true);
+    expect(allText(replaced)).toContain('Luminate Online is unavailable right now.');
+    expect(allText(replaced)).not.toContain("Couldn't refresh");
+  });
+
+  it('a not-found Refresh drops the cached answer: the record is gone or hidden now', async () => {
+    const { answer } = await commandAnswer(system, '1002 cons:1001001');
+    system.luminate.fault = { kind: 'error', code: '27' };
+    const responseUrl = await clickOnCard(system, answer, 'interaction_refresh');
+    const replaced = (await system.slack.waitForResponse(responseUrl)).body as SlackMessageBody;
+    expect(header(replaced)).not.toBe(header(answer));
+    system.luminate.fault = null;
+    const calls = system.luminate.lookupCount;
+    await commandAnswer(system, '1002 cons:1001001');
+    expect(system.luminate.lookupCount).toBe(calls + 1);
+  });
+
+  it('in the modal, the card stays with the note', async () => {
+    const ack = await system.interact(modalSubmission({ interactionId: '1003', donor: 'cons:1001001' }));
+    const first = JSON.parse(ack.body) as { view?: { blocks: unknown[]; private_metadata: string } };
+    const card = first.view && header(first.view) !== undefined && buttonsOf(first.view).length > 0 ? first.view : ((await system.slack.waitForCall('views.update')).args.view as { blocks: unknown[]; private_metadata: string });
+    const updatesBefore = system.slack.callsTo('views.update').length;
+    system.luminate.fault = { kind: 'status', status: 503 };
+    await system.interact(buttonClick({ actionId: 'interaction_refresh', value: buttonsOf(card)[0]!.value, in: { modal: { privateMetadata: card.private_metadata } } }));
+    const view = (await system.slack.waitForCall('views.update', updatesBefore + 1)).args.view as { blocks: unknown[] };
+    expect(header(view)).toBe('Long call notes');
+    expect(JSON.stringify(view.blocks)).toContain("Couldn't refresh");
+  });
+});
+
+describe('rate-limited Refresh and Share keep the card', () => {
+  let limited: StandInSystem;
+  beforeAll(async () => {
+    limited = await startStandInSystem({ env: { LOOKUP_RATE_PER_MINUTE: '1' } });
+  });
+  afterAll(async () => {
+    await limited.stop();
+  });
+
+  it('Refresh over the limit shows the cached card with the limit note; Share over the limit answers beside the card', async () => {
+    const { answer } = await commandAnswer(limited, '1000 jane@example.org');
+    expect(header(answer)).toBe('Sample Subject');
+    const calls = limited.luminate.lookupCount;
+
+    const refreshUrl = await clickOnCard(limited, answer, 'interaction_refresh');
+    const refreshed = (await limited.slack.waitForResponse(refreshUrl)).body as SlackMessageBody;
+    expect(refreshed.replace_original).toBe(true);
+    expect(header(refreshed)).toBe('Sample Subject');
+    expect(allText(refreshed)).toContain("Couldn't refresh: you've made 1 lookup in the last minute");
+    expect(limited.luminate.lookupCount).toBe(calls);
+
+    const shareUrl = await clickOnCard(limited, answer, 'interaction_share');
+    const told = (await limited.slack.waitForResponse(shareUrl)).body as SlackMessageBody;
+    expect(told.replace_original).toBe(false);
+    expect(allText(told)).toContain("You've made 1 lookups in the last minute");
+    expect(limited.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+});
+
+describe('the email is sent as typed', () => {
+  it('sends primary_email as typed and folds case only in the cache key', async () => {
+    const { answer } = await commandAnswer(system, '1001 Jane@Example.org');
+    expect(header(answer)).toBe('Phone call: Gift Aid question');
+    expect(system.luminate.requests.filter((r) => r.apiMethod === 'getInteraction').map((r) => r.primaryEmail)).toEqual(['Jane@Example.org']);
+    const again = await system.slashCommand('1001 jane@example.org');
+    expect(header(JSON.parse(again.body) as SlackMessageBody)).toBe('Phone call: Gift Aid question');
     expect(system.luminate.lookupCount).toBe(1);
   });
 });

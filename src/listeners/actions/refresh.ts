@@ -1,7 +1,7 @@
 import type { ButtonAction } from '@slack/bolt';
 import { decodeCardReference } from '../../lookup/card-reference.js';
 import type { ListenerDependencies } from '../types.js';
-import { inModal, replaceClickedCard, type CardActionArgs } from './card-origin.js';
+import { inModal, replaceClickedCard, tellClicker, type CardActionArgs } from './card-origin.js';
 
 /** Refresh: reads Luminate again, past the cache, and replaces the card. Access is checked again. */
 export function refreshCard(deps: ListenerDependencies) {
@@ -22,7 +22,9 @@ export function refreshCard(deps: ListenerDependencies) {
         { kind: 'private', reference, canShare: reference.channelId !== null },
         { refresh: true },
       );
-      await replaceClickedCard(deps, args, result.message);
+      // Over the rate limit with nothing cached to show, the card on screen stays and the limit is said beside it.
+      if (result.rateLimited && !result.found) await tellClicker(deps, args, result.message);
+      else await replaceClickedCard(deps, args, result.message);
     });
   };
 }

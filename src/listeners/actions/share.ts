@@ -30,8 +30,9 @@ export function shareCard(deps: ListenerDependencies) {
         kind: 'shared',
         sharedBy: userId,
       });
+      // A Share that could not be done leaves the card as it is; a refusal of access replaces it.
+      if (result.rateLimited || (result.allowed && !result.found)) return tellBesideCard(deps, args, reference, result.message);
       if (!result.allowed) return replaceClickedCard(deps, args, result.message);
-      if (!result.found) return tellClicker(deps, args, result.message);
 
       const shared = await postToChannel(deps, args, channelId, threadTs, result.message);
       deps.audit.share({
@@ -74,4 +75,16 @@ async function confirm(deps: ListenerDependencies, args: CardActionArgs, referen
   const shared = sharedMessage(channelId);
   const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: false, footer: shared.text });
   await (card ? replaceClickedCard(deps, args, card) : tellClicker(deps, args, shared));
+}
+
+/**
+ * Says why a Share did not happen without taking the card away: beside it in a message; in a modal, where
+ * there is only the card, under the card while it is still cached.
+ */
+async function tellBesideCard(deps: ListenerDependencies, args: CardActionArgs, reference: CardReference, message: SlackMessage): Promise<void> {
+  if (inModal(args.body)) {
+    const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: reference.channelId !== null, footer: message.text });
+    if (card) return replaceClickedCard(deps, args, card);
+  }
+  return tellClicker(deps, args, message);
 }
