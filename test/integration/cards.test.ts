@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
-import { buttonClick, modalSubmission } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { buttonClick, modalSubmission, MODAL_VIEW_ID } from '../support/payloads.js';
+import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;
 beforeAll(async () => {
@@ -73,9 +73,7 @@ describe('a Refresh that fails keeps the card', () => {
   });
 
   it('in the modal, the card stays with the note', async () => {
-    const ack = await system.interact(modalSubmission({ interactionId: '1003', donor: 'cons:1001001' }));
-    const first = JSON.parse(ack.body) as { view?: { blocks: unknown[]; private_metadata: string } };
-    const card = first.view && header(first.view) !== undefined && buttonsOf(first.view).length > 0 ? first.view : ((await system.slack.waitForCall('views.update')).args.view as { blocks: unknown[]; private_metadata: string });
+    const card = await modalAnswer(system, modalSubmission({ interactionId: '1003', donor: 'cons:1001001' }));
     const updatesBefore = system.slack.callsTo('views.update').length;
     system.luminate.fault = { kind: 'status', status: 503 };
     await system.interact(buttonClick({ actionId: 'interaction_refresh', value: buttonsOf(card)[0]!.value, in: { modal: { privateMetadata: card.private_metadata } } }));
@@ -149,5 +147,61 @@ describe('/interaction replaces only what it posted', () => {
     const ack = await slow.slashCommand('1001 member:JD-1001');
     const answer = (await slow.slack.waitForResponse(ack.responseUrl, 2)).body as SlackMessageBody;
     expect(answer.replace_original).toBe(true);
+  });
+});
+
+describe('the lookup form and its modal', () => {
+  it('answers in the ack when the lookup is quick, with no views.update to race it', async () => {
+    const ack = await system.interact(modalSubmission({ interactionId: '1000', donor: 'member:JD-1001' }));
+    const body = JSON.parse(ack.body) as { response_action: string; view: { blocks: unknown[] } };
+    expect(body.response_action).toBe('update');
+    expect(header(body.view)).toBe('Sample Subject');
+    expect(system.slack.callsTo('views.update')).toHaveLength(0);
+  });
+
+  it('a Refresh that lands after a Share in the same modal keeps it shared: hash, hash_conflict, retry', async () => {
+    const privateMetadata = '{"c":"C0DONORS","t":null}';
+    const card = await modalAnswer(system, modalSubmission({ interactionId: '1000', donor: 'cons:1001001', privateMetadata }));
+    // The modal as Slack holds it; the clicks below carry its hash, as Slack's payloads do.
+    system.slack.views.set(MODAL_VIEW_ID, { hash: '1.abc', view: card });
+    const value = buttonsOf(card).find((b) => b.action_id === 'interaction_share')!.value;
+    system.luminate.latencyMs = 300; // the Refresh reads Luminate; the Share is served from the cache and lands first
+    try {
+      await Promise.all([
+        system.interact(buttonClick({ actionId: 'interaction_refresh', value, in: { modal: { privateMetadata } } })),
+        system.interact(buttonClick({ actionId: 'interaction_share', value, in: { modal: { privateMetadata } } })),
+      ]);
+      await system.slack.waitForCall('chat.postMessage');
+      // The Share's update, the Refresh's refused one (stale hash), and its retry.
+      await system.slack.waitForCall('views.update', 3, 3000);
+    } finally {
+      system.luminate.latencyMs = 0;
+    }
+    const updates = system.slack.callsTo('views.update');
+    expect(updates.map((u) => u.args.hash)).toEqual(['1.abc', '1.abc', expect.not.stringMatching(/^1\.abc$/)]);
+    const final = system.slack.views.get(MODAL_VIEW_ID)!.view as { blocks: unknown[] };
+    expect(final).toEqual(updates[2]!.args.view);
+    expect(buttonsOf(final).map((b) => b.action_id)).not.toContain('interaction_share');
+    expect(JSON.stringify(final)).toContain('You shared this in <#C0DONORS>.');
+    expect(JSON.stringify(final)).toContain('fetched just now');
+  });
+
+  describe('when the lookup is slow', () => {
+    let slow: StandInSystem;
+    beforeAll(async () => {
+      slow = await startStandInSystem({ slowNoticeMs: 100, luminateLatencyMs: 400 });
+    });
+    afterAll(async () => {
+      await slow.stop();
+    });
+
+    it('acks "Looking up…", then updates the modal only once the ack\'s view has had time to settle', async () => {
+      const ack = await slow.interact(modalSubmission({ interactionId: '1000', donor: 'cons:1001001' }));
+      const ackedAt = performance.now();
+      expect(JSON.stringify((JSON.parse(ack.body) as { view: unknown }).view)).toContain('Looking up interaction');
+      const update = await slow.slack.waitForCall('views.update', 1, 5000);
+      expect(performance.now() - ackedAt).toBeGreaterThanOrEqual(900);
+      expect(header(update.args.view as { blocks: unknown[] })).toBe('Sample Subject');
+    });
   });
 });
