@@ -186,6 +186,18 @@ describe('the lookup form and its modal', () => {
     expect(JSON.stringify(final)).toContain('fetched just now');
   });
 
+  it('a Share from the modal that Slack refuses keeps the card there, with the reason under it', async () => {
+    const privateMetadata = '{"c":"C0DONORS","t":null}';
+    const card = await modalAnswer(system, modalSubmission({ interactionId: '1001', donor: 'cons:1001001', privateMetadata }));
+    system.slack.failingMethods.set('chat.postMessage', 'not_in_channel');
+    const value = buttonsOf(card).find((b) => b.action_id === 'interaction_share')!.value;
+    await system.interact(buttonClick({ actionId: 'interaction_share', value, in: { modal: { privateMetadata } } }));
+    const view = (await system.slack.waitForCall('views.update')).args.view as { blocks: unknown[] };
+    expect(header(view)).toBe(header(card));
+    expect(JSON.stringify(view)).toContain('The bot is not in this channel');
+    expect(buttonsOf(view).map((b) => b.action_id)).toContain('interaction_share');
+  });
+
   describe('when the lookup is slow', () => {
     let slow: StandInSystem;
     beforeAll(async () => {

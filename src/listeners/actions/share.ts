@@ -34,7 +34,7 @@ export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
       if (result.rateLimited || (result.allowed && !result.found)) return tellBesideCard(deps, args, modals, reference, result.message);
       if (!result.allowed) return replaceClickedCard(deps, args, modals, result.message);
 
-      const shared = await postToChannel(deps, args, modals, channelId, threadTs, result.message);
+      const shared = await postToChannel(deps, args, modals, reference, channelId, threadTs, result.message);
       deps.audit.share({
         user: userId,
         team: body.team?.id ?? null,
@@ -50,7 +50,7 @@ export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
 }
 
 /** chat.postMessage keeps the thread; when the bot is not in the channel, the click's response_url can still post there. */
-async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, modals: ModalMemory, channel: string, threadTs: string | null, message: SlackMessage): Promise<boolean> {
+async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, modals: ModalMemory, reference: CardReference, channel: string, threadTs: string | null, message: SlackMessage): Promise<boolean> {
   try {
     await args.client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), text: message.text, blocks: message.blocks });
     return true;
@@ -65,7 +65,7 @@ async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, m
         deps.logger.warn('response_url could not share either', { error: fallbackError });
       }
     }
-    await tellClicker(deps, args, modals, shareFailedMessage(notMember ? 'not_member' : 'rejected'));
+    await tellBesideCard(deps, args, modals, reference, shareFailedMessage(notMember ? 'not_member' : 'rejected'));
     return false;
   }
 }
