@@ -17,9 +17,12 @@ export interface LookupRequest {
 
 export interface FlowResult {
   message: SlackMessage;
-  /** False when access was refused: nothing about the donor is in `message`. */
+  /** False when access was refused or the rate limit reached: nothing about the donor is in `message`, unless `found`. */
   allowed: boolean;
+  /** `message` is a card (over the rate limit: the card a Refresh keeps, with a note). */
   found: boolean;
+  /** Refused by LOOKUP_RATE_PER_MINUTE, not by access: the card on screen may stay. */
+  rateLimited?: boolean;
 }
 
 export interface LookupFlowOptions {
@@ -91,7 +94,7 @@ export class LookupFlow {
       this.#audit(request, lookup, 'denied', false, this.#clock() - started);
       return { message: this.#denied(decision.reason), allowed: false, found: false };
     }
-    const limited = this.#overLimit(request, lookup, this.#clock() - started);
+    const limited = this.#overLimit(request, lookup, this.#clock() - started, refresh ? presentation : undefined);
     if (limited) return limited;
     const answer = await this.#options.answers.answer(lookup, presentation, { refresh });
     this.#audit(request, lookup, answer.outcome, answer.cached, this.#clock() - started);
@@ -111,13 +114,17 @@ export class LookupFlow {
     this.#options.audit.lookup({ ...this.#base(request), interactionId: null, identifierKind: null, outcome: 'invalid', cached: false, ms: 0 });
   }
 
-  /** Counts the lookup against the person's minute; over the limit, an audited refusal that never reaches Luminate. */
-  #overLimit(request: LookupRequest, lookup: InteractionLookup, ms: number): FlowResult | undefined {
+  /**
+   * Counts the lookup against the person's minute; over the limit, an audited refusal that never reaches Luminate.
+   * For a Refresh (`keep` set) the refusal is the cached card with a note, when there is one: the card stays.
+   */
+  #overLimit(request: LookupRequest, lookup: InteractionLookup, ms: number, keep?: Presentation): FlowResult | undefined {
     const { rateLimit } = this.#options;
     const rate = rateLimit.take(request.userId);
     if (rate.allowed) return undefined;
     this.#audit(request, lookup, 'denied', false, ms);
-    return { message: rateLimitedMessage(rateLimit.perMinute, rate.retryAfterMs), allowed: false, found: false };
+    const kept = keep && this.#options.answers.keptCard(lookup, keep, { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: rate.retryAfterMs });
+    return { message: kept?.message ?? rateLimitedMessage(rateLimit.perMinute, rate.retryAfterMs), allowed: false, found: kept !== undefined, rateLimited: true };
   }
 
   #requester(request: LookupRequest) {

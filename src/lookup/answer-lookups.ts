@@ -3,7 +3,7 @@ import { constituentAdminUrl } from '../luminate/admin-url.js';
 import { isNotFound, LuminateError } from '../luminate/errors.js';
 import type { InteractionLookup } from '../luminate/lookup.js';
 import { renderInteractionCard, type CardOptions, type SlackMessage } from '../slack/interaction-card.js';
-import { lookupFailureMessage } from '../slack/messages.js';
+import { lookupFailureMessage, refreshFailedNote, type RefreshFailure } from '../slack/messages.js';
 import type { Logger } from '../logger.js';
 import { describeAge } from '../slack/mrkdwn.js';
 import { encodeCardReference, type CardReference } from './card-reference.js';
@@ -61,18 +61,41 @@ export class LookupAnswers {
     return hit && this.#card(hit, presentation);
   }
 
+  /**
+   * The cached card kept after a Refresh that could not be done, with a note saying why and how old it
+   * is; undefined when nothing fresh is cached.
+   */
+  keptCard(lookup: InteractionLookup, presentation: Presentation, failure: RefreshFailure): LookupAnswer | undefined {
+    const hit = this.#options.lookups.peek(lookup);
+    return hit && this.#keep(hit, presentation, failure);
+  }
+
   /** Never rejects: failures become a message, and are logged by their typed error. */
   async answer(lookup: InteractionLookup, presentation: Presentation, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupAnswer> {
     try {
-      return this.#card(await this.#options.lookups.lookup(lookup, { refresh }), presentation);
+      const result = await this.#options.lookups.lookup(lookup, { refresh });
+      if (result.refreshFailure === undefined) return this.#card(result, presentation);
+      this.#logFailure(lookup, result.refreshFailure, 'refresh failed, the cached answer stays');
+      return this.#keep(result, presentation, { kind: 'error', error: result.refreshFailure, lookup });
     } catch (error) {
       const notFound = isNotFound(error);
-      const fields = { interactionId: lookup.interactionId, identifierKind: lookup.identifier.kind, error };
-      if (notFound) this.#options.logger.info('luminate lookup found nothing', fields);
-      else if (error instanceof LuminateError) this.#options.logger.warn('luminate lookup failed', fields);
-      else this.#options.logger.error('lookup failed unexpectedly', fields);
+      this.#logFailure(lookup, error, 'luminate lookup failed');
       return { message: lookupFailureMessage(error, lookup), outcome: notFound ? 'not_found' : 'error', cached: false };
     }
+  }
+
+  #logFailure(lookup: InteractionLookup, error: unknown, message: string): void {
+    const fields = { interactionId: lookup.interactionId, identifierKind: lookup.identifier.kind, error };
+    if (isNotFound(error)) this.#options.logger.info('luminate lookup found nothing', fields);
+    else if (error instanceof LuminateError) this.#options.logger.warn(message, fields);
+    else this.#options.logger.error('lookup failed unexpectedly', fields);
+  }
+
+  /** The cached card with the note under it; audited as the error it is, served from the cache. */
+  #keep(result: LookupResult, presentation: Presentation, failure: RefreshFailure): LookupAnswer {
+    const note = refreshFailedNote(failure, this.#options.clock() - result.fetchedAt);
+    const noted: Presentation = presentation.kind === 'private' ? { ...presentation, footer: presentation.footer ? `${presentation.footer} ${note}` : note } : presentation;
+    return { message: this.#card({ ...result, cached: true }, noted).message, outcome: 'error', cached: true };
   }
 
   #card(result: LookupResult, presentation: Presentation): LookupAnswer {

@@ -67,7 +67,8 @@ function identifiers(text: string, pattern: RegExp, prefix: string): Constituent
     const parsed = parseIdentifier(raw);
     if (parsed.ok) found.push(parsed.value);
   }
-  return distinct(found, formatIdentifier);
+  // The same email in two cases is one donor (as in lookupKey); member ids keep their case.
+  return distinct(found, (i) => (i.kind === 'email' ? i.email.toLowerCase() : formatIdentifier(i)));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { InteractionSource } from '../luminate/client.js';
+import { isNotFound } from '../luminate/errors.js';
 import { lookupKey, type InteractionLookup } from '../luminate/lookup.js';
 import type { Interaction } from '../luminate/schema.js';
 
@@ -12,6 +13,8 @@ export interface LookupResult {
   fetchedAt: number;
   /** True when the answer came from the cache rather than a call made for this request. */
   cached: boolean;
+  /** Set when a refresh failed and this is the answer already cached: why Luminate could not refresh it. */
+  refreshFailure?: unknown;
 }
 
 export interface InteractionLookupsOptions {
@@ -63,14 +66,31 @@ export class InteractionLookups {
   }
 
   /**
-   * @param options.refresh read Luminate again even when a cached answer is fresh.
-   * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails; nothing is cached then.
+   * @param options.refresh read Luminate again even when a cached answer is fresh. If that read fails,
+   *   the cached answer stays cached and is returned with `refreshFailure`, so the person keeps their card
+   *   and the next lookup is still served from the cache; only "not found" drops it, since Luminate has
+   *   then said the record is gone or hidden from the bot.
+   * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails and there is no answer to keep.
    */
   async lookup(lookup: InteractionLookup, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupResult> {
+    const key = lookupKey(lookup);
+    // What the cache held before this call (also while another call is fetching it): the same object
+    // coming back means the answer was not fetched for this request.
+    const before = this.#cache.peek(key, { allowStale: true });
     const status: LRUCache.Status<string, Entry, InteractionLookup> = {};
-    const entry = await this.#cache.fetch(lookupKey(lookup), { context: lookup, forceRefresh: refresh, status });
+    // allowStaleOnFetchRejection: lru-cache keeps the previous value when the refresh rejects (by default it
+    // deletes the key) and resolves with it, putting the rejection in status.fetchError.
+    const entry = await this.#cache.fetch(key, { context: lookup, forceRefresh: refresh, status, allowStaleOnFetchRejection: refresh });
+    if (status.fetchRejected) {
+      const notFound = isNotFound(status.fetchError);
+      if (!entry || notFound) {
+        if (entry) this.#cache.delete(key);
+        throw status.fetchError;
+      }
+      return { ...entry, cached: true, refreshFailure: status.fetchError };
+    }
     if (!entry) throw new Error('lru-cache fetch resolved without a value'); // only with abort options we do not set
-    return { ...entry, cached: status.fetch === 'hit' };
+    return { ...entry, cached: entry === before };
   }
 
   get size(): number {

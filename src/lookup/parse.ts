@@ -102,8 +102,8 @@ export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
     if (text.length > MAX_EMAIL || !EMAIL.test(text)) {
       return { ok: false, problem: `${echo(text)} is not a valid email address.` };
     }
-    // Luminate matches primary_email without regard to case; lower-casing lets equivalent lookups share a cache entry.
-    return { ok: true, value: { kind: 'email', email: text.toLowerCase() } };
+    // Sent as typed: Luminate does not document whether primary_email matches without regard to case (lookupKey folds it).
+    return { ok: true, value: { kind: 'email', email: text } };
   }
   return {
     ok: false,

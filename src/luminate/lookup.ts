@@ -29,7 +29,11 @@ export function formatIdentifier(identifier: ConstituentIdentifier): string {
   return identifier.kind === 'email' ? identifier.email : `${identifier.kind}:${identifierValue(identifier)}`;
 }
 
-/** Equivalent lookups share a key; the parser has already lower-cased emails and stripped leading zeros. */
+/**
+ * Equivalent lookups share a key. The parser has stripped leading zeros; an email's case is folded
+ * here only, for the cache: it is sent to Luminate as typed (case-insensitive matching is undocumented).
+ */
 export function lookupKey(lookup: InteractionLookup): string {
-  return `${lookup.interactionId}|${lookup.identifier.kind}|${identifierValue(lookup.identifier)}`;
+  const value = identifierValue(lookup.identifier);
+  return `${lookup.interactionId}|${lookup.identifier.kind}|${lookup.identifier.kind === 'email' ? value.toLowerCase() : value}`;
 }

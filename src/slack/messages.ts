@@ -3,7 +3,7 @@ import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, L
 import { formatIdentifier, type InteractionLookup } from '../luminate/lookup.js';
 import { COMMAND_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
-import { LIMITS, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
+import { LIMITS, describeAge, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 
@@ -299,4 +299,24 @@ export function sharedMessage(channelId: string): SlackMessage {
 /** A request from a workspace the bot is not installed in (it serves only its own). */
 export function otherWorkspaceMessage(): SlackMessage {
   return notice(':no_entry:', 'This app only answers in the workspace it is installed in.', 'Ask an admin of your own workspace to install it there.', 'This app only answers in the workspace it is installed in.');
+}
+
+/** Why a Refresh left the card as it was: Luminate failed, or the person is over LOOKUP_RATE_PER_MINUTE. */
+export type RefreshFailure =
+  | { kind: 'error'; error: unknown; lookup: InteractionLookup }
+  | { kind: 'rate_limited'; perMinute: number; retryAfterMs: number };
+
+/**
+ * The line under a card whose Refresh failed: that it is not refreshed, why (the failure's usual
+ * headline, condensed), and how old the answer still shown is. Safe mrkdwn.
+ */
+export function refreshFailedNote(failure: RefreshFailure, ageMs: number): string {
+  let why: string;
+  if (failure.kind === 'error') {
+    why = describeLookupFailure(failure.error, failure.lookup).headline;
+  } else {
+    const seconds = Math.max(1, Math.ceil(failure.retryAfterMs / 1000));
+    why = `you've made ${failure.perMinute} lookup${failure.perMinute === 1 ? '' : 's'} in the last minute, the most the bot allows. Try again in ${seconds} s.`;
+  }
+  return `:warning: Couldn't refresh: ${why} Showing the answer fetched ${describeAge(ageMs)}.`;
 }

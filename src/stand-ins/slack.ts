@@ -43,6 +43,11 @@ export class StandInSlack {
   readonly usergroups = new Map<string, string[]>();
   /** What `apps.connections.open` hands out: the Socket Mode WebSocket to connect to. */
   socketModeUrl: string | null = null;
+  /**
+   * Each modal's current hash and view, as Slack keeps them: a views.update whose `hash` is not the
+   * current one answers `hash_conflict`. A view not opened here is taken as it comes.
+   */
+  readonly views = new Map<string, { hash: string; view: unknown }>();
   /** Called with every response_url post as it arrives (the benchmark forwards them to its driver). */
   onResponse: ((post: ResponsePost) => void) | null = null;
 
@@ -53,6 +58,7 @@ export class StandInSlack {
   readonly #byUrl = new Map<string, ResponsePost[]>();
   #waiters: Waiter[] = [];
   #nextUrl = 0;
+  #nextView = 0;
 
   private constructor(server: Server, options: StandInSlackOptions) {
     this.#server = server;
@@ -134,6 +140,7 @@ export class StandInSlack {
     this.clearResponses();
     this.responseStatus = 200;
     this.failingMethods.clear();
+    this.views.clear();
   }
 
   async close(): Promise<void> {
@@ -196,8 +203,14 @@ export class StandInSlack {
       case 'chat.postMessage':
         return { ok: true, ts: `${Date.now() / 1000}`, channel: 'C0STANDIN' };
       case 'views.open':
-      case 'views.update':
-        return { ok: true, view: { id: 'V0STANDIN' } };
+      case 'views.update': {
+        const id = method === 'views.open' ? `V0STANDIN${++this.#nextView}` : String(args.view_id);
+        const current = this.views.get(id);
+        if (method === 'views.update' && args.hash !== undefined && current && current.hash !== args.hash) return { ok: false, error: 'hash_conflict' };
+        const hash = `${Date.now()}.${++this.#nextView}`;
+        this.views.set(id, { hash, view: args.view });
+        return { ok: true, view: { id, hash } };
+      }
       default:
         return { ok: true };
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission, MODAL_VIEW_ID } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, waitUntil, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, waitUntil, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;
 beforeAll(async () => {
@@ -96,14 +96,8 @@ describe('global shortcut and the lookup modal', () => {
     expect(system.luminate.requests).toHaveLength(0);
   });
 
-  it('shows "looking up" in the ack, then the card in the modal', async () => {
-    const ack = await system.interact(modalSubmission({ interactionId: '1000', donor: 'cons:1001001' }));
-    const body = JSON.parse(ack.body) as { response_action: string; view: { blocks: unknown[] } };
-    expect(body.response_action).toBe('update');
-    expect(JSON.stringify(body.view.blocks)).toContain('Looking up interaction');
-    const update = await waitForCall('views.update');
-    expect(update.args.view_id).toBe(MODAL_VIEW_ID);
-    const view = update.args.view as { blocks: unknown[] };
+  it('turns the modal into the card (in the ack when quick; "looking up" then views.update otherwise: cards.test.ts)', async () => {
+    const view = await modalAnswer(system, modalSubmission({ interactionId: '1000', donor: 'cons:1001001' }));
     expect(header(view)).toBe('Sample Subject');
     // No channel behind a global shortcut's modal: nothing to share into.
     expect(buttonsOf(view).map((b) => b.action_id)).toEqual(['interaction_refresh', 'interaction_open']);
@@ -117,8 +111,7 @@ describe('global shortcut and the lookup modal', () => {
   });
 
   it("shows the command's error when Luminate says no", async () => {
-    await system.interact(modalSubmission({ interactionId: '1000', donor: 'family@example.org' }));
-    const view = (await waitForCall('views.update')).args.view as { blocks: unknown[] };
+    const view = await modalAnswer(system, modalSubmission({ interactionId: '1000', donor: 'family@example.org' }));
     expect(JSON.stringify(view.blocks)).toContain('More than one constituent matches');
   });
 });
@@ -145,10 +138,9 @@ describe('card buttons', () => {
   });
 
   it('Refresh in the modal updates the modal', async () => {
-    await system.interact(modalSubmission({ interactionId: '1003', donor: 'cons:1001001' }));
-    const card = (await waitForCall('views.update')).args.view as { blocks: unknown[]; private_metadata: string };
+    const card = await modalAnswer(system, modalSubmission({ interactionId: '1003', donor: 'cons:1001001' }));
     await system.interact(buttonClick({ actionId: 'interaction_refresh', value: buttonsOf(card)[0]!.value, in: { modal: { privateMetadata: card.private_metadata } } }));
-    const refreshed = await waitForCall('views.update', 2);
+    const refreshed = await waitForCall('views.update');
     expect(refreshed.args.view_id).toBe(MODAL_VIEW_ID);
     expect(header(refreshed.args.view as { blocks: unknown[] })).toBe('Long call notes');
     expect(system.luminate.lookupCount).toBe(2);

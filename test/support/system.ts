@@ -47,3 +47,20 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
 export function sealedOrigin(system: StandInSystem, channelId: string | null, threadTs: string | null = null): string {
   return new ModalOrigins({ botToken: system.config.slack.botToken, requestSecret: system.signingSecret }).seal({ channelId, threadTs }).metadata;
 }
+
+export interface ModalViewBody {
+  blocks: types.KnownBlock[];
+  private_metadata: string;
+}
+
+/**
+ * Submits the lookup form and resolves with the view the person ends up seeing: the ack's own when
+ * it carries the answer, else the views.update that follows "Looking up…".
+ */
+export async function modalAnswer(system: StandInSystem, payload: Record<string, unknown>, timeoutMs = 5000): Promise<ModalViewBody> {
+  const updates = system.slack.callsTo('views.update').length;
+  const ack = await system.interact(payload);
+  const body = JSON.parse(ack.body || '{}') as { view?: ModalViewBody };
+  if (body.view && !JSON.stringify(body.view.blocks).includes('Looking up interaction')) return body.view;
+  return (await system.slack.waitForCall('views.update', updates + 1, timeoutMs)).args.view as ModalViewBody;
+}

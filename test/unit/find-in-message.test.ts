@@ -14,8 +14,12 @@ describe('findLookupInMessage', () => {
     expect(lookupIn(text)).toEqual({ interactionId: id, identifier: { kind: 'email', email: 'jane@example.org' } });
   });
 
-  it("reads Slack's mailto form and lower-cases the email", () => {
-    expect(lookupIn('interaction 1000 from <mailto:Jane@Example.org|Jane@Example.org>')?.identifier).toEqual({ kind: 'email', email: 'jane@example.org' });
+  it("reads Slack's mailto form and keeps the email as typed", () => {
+    expect(lookupIn('interaction 1000 from <mailto:Jane@Example.org|Jane@Example.org>')?.identifier).toEqual({ kind: 'email', email: 'Jane@Example.org' });
+  });
+
+  it('takes one email written in two cases as one donor', () => {
+    expect(lookupIn('interaction 1000 from Jane@Example.org (jane@example.org)')?.identifier).toEqual({ kind: 'email', email: 'Jane@Example.org' });
   });
 
   it('finds cons: and member: identifiers, and prefers them to an email', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InteractionSource } from '../../src/luminate/client.js';
-import { LuminateApiError } from '../../src/luminate/errors.js';
+import { LuminateApiError, LuminateError, LuminateUnavailableError } from '../../src/luminate/errors.js';
 import type { InteractionLookup } from '../../src/luminate/lookup.js';
 import type { Interaction } from '../../src/luminate/schema.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
@@ -116,6 +116,49 @@ describe('InteractionLookups', () => {
     s.answerAll();
     expect((await refreshed).cached).toBe(false);
     expect(s.calls).toHaveLength(2);
+  });
+
+  it('a refresh that fails keeps the cached answer, returns it with the failure, and a plain lookup still hits it', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const first = lookups.lookup(jane);
+    await tick();
+    s.answerAll();
+    const original = await first;
+    const refreshed = lookups.lookup(jane, { refresh: true });
+    const joined = lookups.lookup(jane);
+    await tick();
+    const failure = new LuminateUnavailableError('HTTP 503', 503);
+    s.failAll(failure);
+    expect(await refreshed).toMatchObject({ interaction: original.interaction, fetchedAt: original.fetchedAt, cached: true, refreshFailure: failure });
+    expect(await joined).toMatchObject({ interaction: original.interaction, cached: true });
+    expect((await joined).refreshFailure).toBeUndefined();
+    expect(await lookups.lookup(jane)).toMatchObject({ interaction: original.interaction, cached: true });
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it('a refresh that Luminate answers "not found" drops the cached answer and rejects', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const first = lookups.lookup(jane);
+    await tick();
+    s.answerAll();
+    await first;
+    const refreshed = lookups.lookup(jane, { refresh: true });
+    await tick();
+    s.failAll(new LuminateApiError('27', 'Invalid interaction.'));
+    await expect(refreshed).rejects.toBeInstanceOf(LuminateApiError);
+    expect(lookups.peek(jane)).toBeUndefined();
+  });
+
+  it('a refresh with nothing cached rejects as a lookup does', async () => {
+    const s = controllableSource();
+    const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const refreshed = lookups.lookup(jane, { refresh: true });
+    await tick();
+    s.failAll(new LuminateUnavailableError('HTTP 503', 503));
+    await expect(refreshed).rejects.toBeInstanceOf(LuminateError);
+    expect(lookups.peek(jane)).toBeUndefined();
   });
 
   it('answers every lookup of a burst larger than maxEntries, keeping at most maxEntries', async () => {

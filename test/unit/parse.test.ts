@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/lookup/parse.js';
+import { lookupKey } from '../../src/luminate/lookup.js';
 
 const lookup = (text: string) => {
   const parsed = parseCommandText(text);
@@ -21,15 +22,17 @@ describe('parseCommandText', () => {
     expect(lookup('1000 MEMBER_ID:JD-1001').identifier).toEqual({ kind: 'member', memberId: 'JD-1001' });
   });
 
-  it('lower-cases emails and strips leading zeros so equivalent lookups are equal', () => {
-    expect(lookup('001000 Jane@Example.ORG')).toEqual(lookup('1000 jane@example.org'));
+  it('keeps the email as typed (lookupKey folds case for the cache) and strips leading zeros', () => {
+    expect(lookup('001000 Jane@Example.ORG')).toEqual({ interactionId: 1000, identifier: { kind: 'email', email: 'Jane@Example.ORG' } });
+    expect(lookupKey(lookup('001000 Jane@Example.ORG'))).toBe(lookupKey(lookup('1000 jane@example.org')));
+    expect(lookupKey(lookup('1000 member:JD-1001'))).not.toBe(lookupKey(lookup('1000 member:jd-1001')));
     expect(lookup('1000 cons:0001001001').identifier).toEqual({ kind: 'cons', consId: '1001001' });
     expect(lookup('0 cons:0').interactionId).toBe(0);
   });
 
   it("accepts Slack's encodings: mailto links and entities", () => {
     expect(lookup('1000 <mailto:jane@example.org|jane@example.org>').identifier).toEqual({ kind: 'email', email: 'jane@example.org' });
-    expect(lookup('1000 <mailto:Jane@Example.org>').identifier).toEqual({ kind: 'email', email: 'jane@example.org' });
+    expect(lookup('1000 <mailto:Jane@Example.org>').identifier).toEqual({ kind: 'email', email: 'Jane@Example.org' });
     expect(lookup('1000 o&amp;brien@example.org').identifier).toEqual({ kind: 'email', email: 'o&brien@example.org' });
   });
 

@@ -1,7 +1,7 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { CARD_ACTIONS } from '../../slack/interaction-card.js';
 import type { ListenerDependencies } from '../types.js';
-import type { CardActionArgs } from './card-origin.js';
+import { ModalMemory, type CardActionArgs } from './card-origin.js';
 import { refreshCard } from './refresh.js';
 import { shareCard } from './share.js';
 
@@ -15,9 +15,10 @@ const CARD_ACTION_ID = new RegExp(`^(?:${Object.values(CARD_ACTIONS).join('|')})
  * one per surface keeps that small (BENCHMARKS.md, "Before and after").
  */
 export function registerActions(app: App, deps: ListenerDependencies): void {
+  const modals = new ModalMemory();
   const handlers: Record<string, (args: CardActionArgs) => Promise<void>> = {
-    [CARD_ACTIONS.refresh]: refreshCard(deps),
-    [CARD_ACTIONS.share]: shareCard(deps),
+    [CARD_ACTIONS.refresh]: refreshCard(deps, modals),
+    [CARD_ACTIONS.share]: shareCard(deps, modals),
     // A link button still sends a click; Slack shows an error icon unless it is acknowledged.
     [CARD_ACTIONS.open]: async ({ ack }) => {
       await ack();

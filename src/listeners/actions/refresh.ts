@@ -1,10 +1,12 @@
 import type { ButtonAction } from '@slack/bolt';
 import { decodeCardReference } from '../../lookup/card-reference.js';
+import type { SlackMessage } from '../../slack/interaction-card.js';
+import { sharedMessage } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
-import { inModal, replaceClickedCard, type CardActionArgs } from './card-origin.js';
+import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
 /** Refresh: reads Luminate again, past the cache, and replaces the card. Access is checked again. */
-export function refreshCard(deps: ListenerDependencies) {
+export function refreshCard(deps: ListenerDependencies, modals: ModalMemory) {
   return async (args: CardActionArgs): Promise<void> => {
     const { ack, body, action } = args;
     await ack();
@@ -22,7 +24,17 @@ export function refreshCard(deps: ListenerDependencies) {
         { kind: 'private', reference, canShare: reference.channelId !== null },
         { refresh: true },
       );
-      await replaceClickedCard(deps, args, result.message);
+      // Over the rate limit with nothing cached to show, the card on screen stays and the limit is said beside it.
+      if (result.rateLimited && !result.found) return tellClicker(deps, args, modals, result.message);
+      // Built when written: a card shared from this modal meanwhile stays shared, without a second Share.
+      const viewId = inModal(body) ? body.view.id : undefined;
+      const content = (): SlackMessage => {
+        const sharedIn = viewId && result.found ? modals.sharedIn(viewId) : undefined;
+        if (!sharedIn) return result.message;
+        const footer = sharedMessage(sharedIn).text;
+        return deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: false, footer }) ?? result.message;
+      };
+      await replaceClickedCard(deps, args, modals, content);
     });
   };
 }

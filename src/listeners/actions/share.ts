@@ -3,7 +3,7 @@ import { decodeCardReference, type CardReference } from '../../lookup/card-refer
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { shareFailedMessage, sharedMessage } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
-import { inModal, replaceClickedCard, tellClicker, type CardActionArgs } from './card-origin.js';
+import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
 /** Errors from chat.postMessage that mean "the bot is not in that channel". */
 const NOT_A_MEMBER = /not_in_channel|channel_not_found/;
@@ -13,14 +13,14 @@ const NOT_A_MEMBER = /not_in_channel|channel_not_found/;
  * already shown the confirmation dialog; access is checked again for the
  * channel the card goes to, and the share is audited as its own event.
  */
-export function shareCard(deps: ListenerDependencies) {
+export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
   return async (args: CardActionArgs): Promise<void> => {
     const { ack, body, action } = args;
     await ack();
     const reference = decodeCardReference((action as ButtonAction).value);
     const channelId = inModal(body) ? reference?.channelId : (body.channel?.id ?? reference?.channelId);
     if (!reference || !channelId) {
-      await tellClicker(deps, args, shareFailedMessage('no_channel'));
+      await tellClicker(deps, args, modals, shareFailedMessage('no_channel'));
       return;
     }
     const userId = body.user.id;
@@ -30,10 +30,11 @@ export function shareCard(deps: ListenerDependencies) {
         kind: 'shared',
         sharedBy: userId,
       });
-      if (!result.allowed) return replaceClickedCard(deps, args, result.message);
-      if (!result.found) return tellClicker(deps, args, result.message);
+      // A Share that could not be done leaves the card as it is; a refusal of access replaces it.
+      if (result.rateLimited || (result.allowed && !result.found)) return tellBesideCard(deps, args, modals, reference, result.message);
+      if (!result.allowed) return replaceClickedCard(deps, args, modals, result.message);
 
-      const shared = await postToChannel(deps, args, channelId, threadTs, result.message);
+      const shared = await postToChannel(deps, args, modals, reference, channelId, threadTs, result.message);
       deps.audit.share({
         user: userId,
         team: body.team?.id ?? null,
@@ -43,13 +44,13 @@ export function shareCard(deps: ListenerDependencies) {
         identifierKind: reference.lookup.identifier.kind,
         outcome: shared ? 'shared' : 'error',
       });
-      if (shared) await confirm(deps, args, reference, channelId);
+      if (shared) await confirm(deps, args, modals, reference, channelId);
     });
   };
 }
 
 /** chat.postMessage keeps the thread; when the bot is not in the channel, the click's response_url can still post there. */
-async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, channel: string, threadTs: string | null, message: SlackMessage): Promise<boolean> {
+async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, modals: ModalMemory, reference: CardReference, channel: string, threadTs: string | null, message: SlackMessage): Promise<boolean> {
   try {
     await args.client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), text: message.text, blocks: message.blocks });
     return true;
@@ -64,14 +65,28 @@ async function postToChannel(deps: ListenerDependencies, args: CardActionArgs, c
         deps.logger.warn('response_url could not share either', { error: fallbackError });
       }
     }
-    await tellClicker(deps, args, shareFailedMessage(notMember ? 'not_member' : 'rejected'));
+    await tellBesideCard(deps, args, modals, reference, shareFailedMessage(notMember ? 'not_member' : 'rejected'));
     return false;
   }
 }
 
 /** The asker's own card, now without the Share button and saying it was shared. */
-async function confirm(deps: ListenerDependencies, args: CardActionArgs, reference: CardReference, channelId: string): Promise<void> {
+async function confirm(deps: ListenerDependencies, args: CardActionArgs, modals: ModalMemory, reference: CardReference, channelId: string): Promise<void> {
+  // Remembered before the update, so a Refresh of this modal writing after it keeps the card shared.
+  if (inModal(args.body)) modals.remember(args.body.view.id, { sharedIn: channelId });
   const shared = sharedMessage(channelId);
   const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: false, footer: shared.text });
-  await (card ? replaceClickedCard(deps, args, card) : tellClicker(deps, args, shared));
+  await (card ? replaceClickedCard(deps, args, modals, card) : tellClicker(deps, args, modals, shared));
+}
+
+/**
+ * Says why a Share did not happen without taking the card away: beside it in a message; in a modal, where
+ * there is only the card, under the card while it is still cached.
+ */
+async function tellBesideCard(deps: ListenerDependencies, args: CardActionArgs, modals: ModalMemory, reference: CardReference, message: SlackMessage): Promise<void> {
+  if (inModal(args.body)) {
+    const card = deps.flow.rerender(reference.lookup, { kind: 'private', reference, canShare: reference.channelId !== null, footer: message.text });
+    if (card) return replaceClickedCard(deps, args, modals, card);
+  }
+  return tellClicker(deps, args, modals, message);
 }

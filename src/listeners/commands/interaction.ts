@@ -50,16 +50,21 @@ async function answerLater(
   presentation: Presentation,
   respond: Respond,
 ): Promise<void> {
-  let noticeSent: Promise<unknown> | undefined;
+  // Resolves to whether Slack took the notice: replace_original only replaces a message that exists.
+  let noticePosted: Promise<boolean> | undefined;
   const timer = setTimeout(() => {
-    noticeSent = respond({ response_type: 'ephemeral', ...lookingUpMessage(lookup) }).catch((error: unknown) =>
-      deps.logger.warn('could not post the looking-up notice', { error }),
+    noticePosted = respond({ response_type: 'ephemeral', ...lookingUpMessage(lookup) }).then(
+      () => true,
+      (error: unknown) => {
+        deps.logger.warn('could not post the looking-up notice', { error });
+        return false;
+      },
     );
   }, deps.slowNoticeMs);
   const result = await deps.flow.run(request, lookup, presentation).finally(() => clearTimeout(timer));
-  await noticeSent;
+  const replace = (await noticePosted) === true;
   try {
-    await respond({ response_type: 'ephemeral', ...(noticeSent ? { replace_original: true } : {}), ...result.message });
+    await respond({ response_type: 'ephemeral', ...(replace ? { replace_original: true } : {}), ...result.message });
   } catch (error) {
     deps.logger.warn('could not post the answer to response_url', { error, interactionId: lookup.interactionId });
   }

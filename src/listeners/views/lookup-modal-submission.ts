@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseIdentifier, parseInteractionId } from '../../lookup/parse.js';
 import { LOOKUP_MODAL, messageView } from '../../slack/lookup-modal.js';
-import { lookingUpMessage } from '../../slack/messages.js';
+import { lookingUpMessage, lookupFailureMessage } from '../../slack/messages.js';
 import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
 
@@ -42,10 +42,24 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
       await ack({ response_action: 'update', view: messageView(immediate.message, origin) });
       return;
     }
-    await ack({ response_action: 'update', view: messageView(lookingUpMessage(lookup), origin) });
     await deps.work.run(async () => {
-      const result = await deps.flow.run(request, lookup, presentation);
+      // Whatever happens, the submission must be acked: a bug becomes the bot's own failure message.
+      const answer = deps.flow.run(request, lookup, presentation).catch((error: unknown) => {
+        deps.logger.error('lookup failed unexpectedly', { error, interactionId: lookup.interactionId });
+        return { message: lookupFailureMessage(error, lookup) };
+      });
+      const quick = await within(answer, deps.slowNoticeMs);
+      if (quick) {
+        await ack({ response_action: 'update', view: messageView(quick.message, origin) });
+        return;
+      }
+      await ack({ response_action: 'update', view: messageView(lookingUpMessage(lookup), origin) });
+      const ackedAt = performance.now();
+      const result = await answer;
+      await sleep(VIEW_SETTLE_MS - (performance.now() - ackedAt));
       try {
+        // No hash: it would be the submitted form's, which the ack has replaced, and no button can write
+        // to the modal while it says "Looking up…".
         await client.views.update({ view_id: view.id, view: messageView(result.message, origin) });
       } catch (error) {
         // The person may have closed the modal meanwhile; nothing else to tell them.
@@ -53,4 +67,29 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
       }
     });
   };
+}
+
+/**
+ * After acking with `response_action: update`, Slack applies the ack's view some time after our
+ * HTTP answer; a views.update that reaches it first is then overwritten by the ack, and the modal
+ * stays on "Looking up…" for good. So the answer goes in the ack itself whenever it is ready within
+ * `slowNoticeMs` (well inside Slack's 3 s), and otherwise the update waits this long after the ack.
+ */
+const VIEW_SETTLE_MS = 1000;
+
+/** The promise's value if it settles within `ms`, else undefined (the promise carries on). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
