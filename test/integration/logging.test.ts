@@ -1,0 +1,30 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { commandAnswer, expectNoSecretLeaked } from '../support/system.js';
+
+let system: StandInSystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+const parsed = (s: StandInSystem) => s.logLines.map((l) => JSON.parse(l) as { level: string; source?: string; msg: string });
+
+describe('LOG_LEVEL and Bolt', () => {
+  it("debug shows Bolt's own debug lines, redacted: no secret, no donor email", async () => {
+    system = await startStandInSystem({ env: { LOG_LEVEL: 'debug' } });
+    expect((await commandAnswer(system, '1000 jane@example.org')).answer.text).toBe('Interaction 1000: Sample Subject');
+    const bolt = parsed(system).filter((l) => l.source === 'bolt' && l.level === 'debug');
+    expect(bolt.length).toBeGreaterThan(0);
+    // Bolt's debug lines quote the request Slack sent, which names the donor.
+    expect(system.logLines.join('')).not.toContain('jane@example.org');
+    expectNoSecretLeaked(system);
+  });
+
+  it("info shows none of Bolt's debug lines", async () => {
+    system = await startStandInSystem({ env: { LOG_LEVEL: 'info' } });
+    expect((await commandAnswer(system, '1000 jane@example.org')).answer.text).toBe('Interaction 1000: Sample Subject');
+    expect(system.logLines.length).toBeGreaterThan(0);
+    expect(parsed(system).filter((l) => l.level === 'debug')).toHaveLength(0);
+  });
+});
