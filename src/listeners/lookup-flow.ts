@@ -100,7 +100,7 @@ export class LookupFlow {
     const { rateLimit } = this.#options;
     const rate = rateLimit.take(request.userId);
     if (rate.allowed) return undefined;
-    this.#audit(request, lookup, 'denied', false, ms);
+    this.#audit(request, lookup, 'rate_limited', false, ms);
     return { message: rateLimitedMessage(rateLimit.perMinute, rate.retryAfterMs), allowed: false, found: false };
   }
 
@@ -116,7 +116,7 @@ export class LookupFlow {
     return { user: request.userId, team: request.teamId, channel: request.channelId, surface: request.surface };
   }
 
-  #audit(request: LookupRequest, lookup: InteractionLookup, outcome: 'found' | 'not_found' | 'error' | 'denied', cached: boolean, ms: number): void {
+  #audit(request: LookupRequest, lookup: InteractionLookup, outcome: 'found' | 'not_found' | 'error' | 'denied' | 'rate_limited', cached: boolean, ms: number): void {
     this.#options.audit.lookup({
       ...this.#base(request),
       interactionId: lookup.interactionId,
