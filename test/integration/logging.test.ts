@@ -28,3 +28,23 @@ describe('LOG_LEVEL and Bolt', () => {
     expect(parsed(system).filter((l) => l.level === 'debug')).toHaveLength(0);
   });
 });
+
+describe('what Luminate quotes back', () => {
+  it('reaches the log without the donor email, any credential, or more than a few KB', async () => {
+    system = await startStandInSystem({ env: { LOG_LEVEL: 'info' } });
+    const [, , apiKey, password] = system.secrets;
+    // Some proxies and misconfigured sites echo the request in their error text.
+    const echo = `No interaction for primary_email=jane.doe@example.org api_key=${apiKey} login_password=${password} ${'x'.repeat(1_000_000)}`;
+    system.luminate.fault = { kind: 'error', code: '1', message: echo };
+    const ack = await system.slashCommand('1000 jane.doe@example.org');
+    await system.slack.waitForResponse(ack.responseUrl);
+    await expect.poll(() => system!.logLines.some((l) => l.includes('luminate lookup failed'))).toBe(true);
+    const line = system.logLines.find((l) => l.includes('luminate lookup failed'))!;
+    expect(line).toMatch(/"code":"1"/);
+    expect(line).toMatch(/…\[cut \d+ chars\]/);
+    expect(line.length).toBeLessThan(20_000);
+    const logs = system.logLines.join('');
+    expect(logs).not.toMatch(/jane\.doe|example\.org/);
+    for (const secret of system.secrets) expect(logs).not.toContain(secret);
+  });
+});
