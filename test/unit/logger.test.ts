@@ -206,6 +206,7 @@ describe('logger', () => {
 
     it('redacts in time linear in the input, on hostile text up to 40 000 characters', () => {
       const { logger } = capture();
+      const redact = createRedactor(SECRETS);
       const hostile = [
         'a'.repeat(40_000),
         'x.x.'.repeat(10_000),
@@ -217,11 +218,15 @@ describe('logger', () => {
         'api_key='.repeat(5000),
       ];
       for (const text of hostile) {
-        const started = performance.now();
-        // Through every path: message, field, error message, Bolt's joined arguments.
+        // The redactor itself, uncut: a pattern that rescans a run from each character takes seconds here.
+        let started = performance.now();
+        redact(text);
+        expect(performance.now() - started, text.slice(0, 10)).toBeLessThan(500);
+        // And through every path of the logger: message, field, error message, Bolt's arguments.
+        started = performance.now();
         logger.error(text, { text, error: new Error(text) });
         toBoltLogger(logger, 'debug').debug(text, { text });
-        expect(performance.now() - started, text.slice(0, 10)).toBeLessThan(200);
+        expect(performance.now() - started, text.slice(0, 10)).toBeLessThan(1000);
       }
     });
   });
