@@ -1,4 +1,4 @@
-import { LogLevel as BoltLogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { LogLevel as BoltLogLevel, Logger as BoltLogger } from '@slack/bolt';
 import { LOG_LEVELS, type LogLevelName } from './config.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
@@ -22,7 +22,7 @@ export interface LoggerOptions {
 }
 
 export const REDACTED = '[redacted]';
-export const EMAIL_REDACTED = '[email]';
+const EMAIL_REDACTED = '[email]';
 
 /** Keys whose values are secrets whatever they hold (a Luminate form body, an HTTP header, Bolt's own debug output). */
 const SECRET_KEY = /(token|secret|password|passwd|api_key|apikey|authorization|signature|cookie)/i;
