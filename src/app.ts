@@ -47,7 +47,7 @@ export interface Bot {
 
 export function createBot({ config, logger, lookups, clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
   const boltLogger = toBoltLogger(logger, config.logLevel);
-  const work = new WorkTracker();
+  const work = new WorkTracker({ logger });
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
   let stopped: Promise<boolean> | undefined;
 

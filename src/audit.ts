@@ -3,7 +3,8 @@ import { writeStdoutLine } from './stdout-lines.js';
 
 /** Where a lookup came from. Names are an interface: admins' log queries match on them. */
 export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share';
-export type AuditOutcome = 'found' | 'not_found' | 'invalid' | 'denied' | 'error';
+/** `denied`: access refused; `rate_limited`: over LOOKUP_RATE_PER_MINUTE. Both never reach Luminate. */
+export type AuditOutcome = 'found' | 'not_found' | 'invalid' | 'denied' | 'rate_limited' | 'error';
 
 export interface LookupAuditEvent {
   user: string;

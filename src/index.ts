@@ -37,12 +37,20 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal, pendingAnswers: bot.pendingAnswers });
     const drained = await bot.stop(SHUTDOWN_GRACE_MS);
-    await luminate.close().catch(() => undefined);
+    // Past the grace, answers still pending will not be posted: waiting for their Luminate requests
+    // (up to LUMINATE_TIMEOUT_MS) would only overrun the orchestrator's grace and end in a SIGKILL.
+    await luminate.close({ force: !drained }).catch(() => undefined);
     logger.info('stopped', { drained });
     process.exit(drained ? 0 : 1);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const onSignal = (signal: string) => {
+    shutdown(signal).catch((error: unknown) => {
+      logger.error('shutdown failed', { error });
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
 await main();

@@ -1,4 +1,4 @@
-import { LogLevel as BoltLogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { LogLevel as BoltLogLevel, Logger as BoltLogger } from '@slack/bolt';
 import { LOG_LEVELS, type LogLevelName } from './config.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
@@ -22,6 +22,7 @@ export interface LoggerOptions {
 }
 
 export const REDACTED = '[redacted]';
+const EMAIL_REDACTED = '[email]';
 
 /** Keys whose values are secrets whatever they hold (a Luminate form body, an HTTP header, Bolt's own debug output). */
 const SECRET_KEY = /token|secret|password|passwd|api_key|apikey|authorization|signature|cookie/i;
@@ -29,40 +30,179 @@ const SECRET_KEY = /token|secret|password|passwd|api_key|apikey|authorization|si
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
 /** `api_key=…` and `login_password=…` inside a URL-encoded body or query string. */
 const SECRET_PARAM = /\b(api_key|login_password|password|token)=[^&\s"]*/gi;
+/**
+ * Email-shaped text, in whatever Luminate or Slack quote back (an error that echoes the
+ * identifier): donor emails never reach the logs. Linear on any input: no nested quantifiers,
+ * the two runs are split by an `@` neither contains, and the lookbehind lets a match start only
+ * where a run of local-part characters starts, so no run is rescanned from each of its
+ * characters. The domain needs no dot, so an address cut short by the length cap is still caught.
+ */
+const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9.-]+/g;
+
+/**
+ * Bounds on one line, so a 1 MB error body cannot become a 1 MB log line: each string
+ * is cut to a few KB, and all strings of a line share a budget. Arrays and objects show
+ * their first entries, and the count of the rest.
+ */
+const MAX_STRING = 4000;
+const MAX_LINE_STRINGS = 16_000;
+const MAX_ENTRIES = 50;
+const MAX_DEPTH = 6;
 
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const known = knownSecretsRedactor(secrets);
+  return (text) =>
+    known(text)
+      .replace(SLACK_TOKEN, REDACTED)
+      .replace(SECRET_PARAM, (_m, key: string) => `${key}=${REDACTED}`)
+      .replace(EMAIL, EMAIL_REDACTED);
+}
+
+/** Exact secrets, raw, URL-encoded and JSON-escaped: plain substring search, no pattern. */
+function knownSecretsRedactor(secrets: readonly string[]): (text: string) => string {
   // Longest first, so a secret that contains another is blanked whole.
   const known = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  const encodedForms = known.flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]);
+  const encodedForms = [...new Set(known.flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))];
   return (text) => {
     let out = text;
     for (const secret of encodedForms) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out.replace(SLACK_TOKEN, REDACTED).replace(SECRET_PARAM, (_m, key: string) => `${key}=${REDACTED}`);
+    return out;
   };
 }
 
-function toPlain(value: unknown, depth = 0): unknown {
-  if (value instanceof Error) {
-    // Stack traces stay out of logs at info level; the error's class and message say what happened.
-    const plain: LogFields = { name: value.name, message: value.message };
-    for (const [k, v] of Object.entries(value)) plain[k] = toPlain(v, depth + 1);
-    if (value.cause !== undefined) plain.cause = toPlain(value.cause, depth + 1);
-    return plain;
+interface PlainContext {
+  /** Characters of string content this line may still carry. */
+  budget: number;
+  /** Error stacks are logged at error level only. */
+  stacks: boolean;
+  /** Objects on the path from the root: a repeat is a cycle. */
+  path: Set<object>;
+  redactKnown: (text: string) => string;
+}
+
+/** Known secrets go before the cut, so no cut can leave part of one behind. */
+function capString(text: string, ctx: PlainContext): string {
+  const redacted = ctx.redactKnown(text);
+  const limit = Math.max(0, Math.min(MAX_STRING, ctx.budget));
+  if (redacted.length <= limit) {
+    ctx.budget -= redacted.length;
+    return redacted;
   }
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => toPlain(v, depth + 1));
-  const out: LogFields = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? REDACTED : toPlain(v, depth + 1);
+  ctx.budget -= limit;
+  return `${redacted.slice(0, limit)}…[cut ${redacted.length - limit} chars]`;
+}
+
+/** A property read that may run a getter or a proxy trap. */
+function read(object: object, key: PropertyKey): unknown {
+  try {
+    return (object as Record<PropertyKey, unknown>)[key];
+  } catch (error) {
+    return unreadable(error);
+  }
+}
+
+function unreadable(error: unknown): string {
+  let name = 'error';
+  try {
+    name = error instanceof Error ? error.name : typeof error;
+  } catch {
+    // name stays generic
+  }
+  return `[unreadable: ${name}]`;
+}
+
+/**
+ * A JSON-safe copy of anything: no cycles, no BigInt, nothing that runs code when stringified,
+ * bounded in depth, entries and characters. Never throws.
+ */
+function toPlain(value: unknown, ctx: PlainContext, depth = 0): unknown {
+  try {
+    switch (typeof value) {
+      case 'string':
+        return capString(value, ctx);
+      case 'bigint':
+      case 'symbol':
+        return String(value);
+      case 'function':
+        return undefined;
+      case 'object':
+        break;
+      default:
+        return value;
+    }
+    if (value === null) return null;
+    if (ctx.path.has(value)) return '[circular]';
+    if (depth >= MAX_DEPTH) return '[too deep]';
+    ctx.path.add(value);
+    try {
+      return plainObject(value, ctx, depth);
+    } finally {
+      ctx.path.delete(value);
+    }
+  } catch (error) {
+    return unreadable(error);
+  }
+}
+
+function plainObject(value: object, ctx: PlainContext, depth: number): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  if (value instanceof URL) return capString(value.href, ctx);
+  if (ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
+  if (value instanceof Map) return plainEntries([...value.entries()].map(([k, v]) => [String(k), v]), ctx, depth);
+  if (value instanceof Set || Array.isArray(value)) {
+    const items = [...value];
+    const shown = items.slice(0, MAX_ENTRIES).map((item) => toPlain(item, ctx, depth + 1) ?? null);
+    if (items.length > MAX_ENTRIES) shown.push(`…[cut ${items.length - MAX_ENTRIES} items]`);
+    return shown;
+  }
+  const entries: [string, unknown][] = [];
+  if (value instanceof Error) {
+    entries.push(['name', read(value, 'name')], ['message', read(value, 'message')]);
+    if (ctx.stacks) entries.push(['stack', read(value, 'stack')]);
+  }
+  for (const key of Object.keys(value)) entries.push([key, read(value, key)]);
+  if (value instanceof Error) {
+    // Neither is enumerable: `cause` from `new Error(msg, { cause })`, `errors` on an AggregateError.
+    for (const key of ['cause', 'errors']) {
+      if (!Object.keys(value).includes(key) && read(value, key) !== undefined) entries.push([key, read(value, key)]);
+    }
+  }
+  return plainEntries(entries, ctx, depth);
+}
+
+function plainEntries(entries: [string, unknown][], ctx: PlainContext, depth: number): Record<string, unknown> {
+  // No prototype: a key named __proto__ is data here, not a prototype to set.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, v] of entries.slice(0, MAX_ENTRIES)) {
+    const k = key.length > 200 ? `${key.slice(0, 200)}…` : key;
+    out[k] = SECRET_KEY.test(key) ? REDACTED : toPlain(v, ctx, depth + 1);
+  }
+  if (entries.length > MAX_ENTRIES) out['…'] = `[cut ${entries.length - MAX_ENTRIES} keys]`;
   return out;
 }
 
 export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date() }: LoggerOptions): Logger {
   const redact = createRedactor(secrets);
+  const redactKnown = knownSecretsRedactor(secrets);
   const threshold = LOG_LEVELS.indexOf(level);
+  // A logger is called from catch blocks: whatever it is given, it writes a line and never throws.
   const emit = (lvl: LogLevelName, msg: string, fields?: LogFields) => {
     if (LOG_LEVELS.indexOf(lvl) < threshold) return;
-    const line = JSON.stringify({ level: lvl, at: clock().toISOString(), msg, ...(toPlain(fields ?? {}) as LogFields) });
-    write(`${redact(line)}\n`);
+    try {
+      let at: string;
+      try {
+        at = clock().toISOString();
+      } catch {
+        at = new Date().toISOString();
+      }
+      const ctx: PlainContext = { budget: MAX_LINE_STRINGS, stacks: lvl === 'error', path: new Set(), redactKnown };
+      const text = capString(typeof msg === 'string' ? msg : String(toPlain(msg, ctx)), ctx);
+      const plain = toPlain(fields ?? {}, ctx);
+      const rest = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? plain : { fields: plain };
+      write(`${redact(JSON.stringify({ level: lvl, at, msg: text, ...rest }))}\n`);
+    } catch {
+      // Only the sink itself can throw here (a closed stdout): there is nowhere left to report it.
+    }
   };
   return {
     debug: (msg, fields) => emit('debug', msg, fields),
@@ -72,26 +212,33 @@ export function createLogger({ level, secrets, write = writeStdoutLine, clock = 
   };
 }
 
-/** Bolt and its Web API client log through this, so their lines are JSON and redacted too. */
+/**
+ * Bolt and its Web API client log through this, so their lines are JSON, redacted and bounded too.
+ * LOG_LEVEL alone decides what shows: Bolt's App calls `setLevel(logLevel ?? INFO)` on the logger
+ * it is given, which would otherwise silence its debug lines whatever LOG_LEVEL says.
+ */
 export function toBoltLogger(logger: Logger, level: LogLevelName): BoltLogger {
-  let current = level as BoltLogLevel;
-  // Bolt logs at debug several times per request; below the level, skip turning its arguments into text at all.
-  const enabled = (lvl: LogLevelName) => LOG_LEVELS.indexOf(lvl) >= LOG_LEVELS.indexOf(current as LogLevelName);
-  const join = (parts: unknown[]) => parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(toPlain(p)))).join(' ');
+  const threshold = LOG_LEVELS.indexOf(level);
   const at =
     (lvl: LogLevelName) =>
-    (...msg: unknown[]) => {
-      if (enabled(lvl)) logger[lvl](join(msg), { source: 'bolt' });
+    (...parts: unknown[]) => {
+      // Bolt logs at debug several times per request; below the level, skip even looking at its arguments.
+      if (LOG_LEVELS.indexOf(lvl) < threshold) return;
+      const text = parts.filter((p): p is string => typeof p === 'string');
+      const others = parts.filter((p) => typeof p !== 'string');
+      const [first] = others;
+      // Objects stay fields, not text, so the logger bounds and redacts them like any other field.
+      const fields: LogFields =
+        others.length === 0 ? { source: 'bolt' } : others.length === 1 && first instanceof Error ? { source: 'bolt', error: first } : { source: 'bolt', args: others };
+      logger[lvl](text.length > 0 ? text.join(' ') : 'Bolt reported', fields);
     };
   return {
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    setLevel: (next) => {
-      current = next;
-    },
-    getLevel: () => current,
+    setLevel: () => {},
+    getLevel: () => level as BoltLogLevel,
     setName: () => {},
   };
 }

@@ -1,3 +1,5 @@
+import type { Logger } from './logger.js';
+
 /**
  * Work that continues after `ack()`. Bolt's `app.stop()` closes the server but
  * does not wait for it, so shutdown drains this first: an acknowledged lookup
@@ -5,12 +7,27 @@
  */
 export class WorkTracker {
   readonly #pending = new Set<Promise<unknown>>();
+  readonly #logger: Logger;
 
-  /** Runs `task`, remembering it until it settles. The returned promise never rejects: tasks handle their own errors. */
+  constructor({ logger }: { logger: Logger }) {
+    this.#logger = logger;
+  }
+
+  /**
+   * Runs `task`, remembering it until it settles. The returned promise never rejects. Tasks answer
+   * the person about their own failures; one that still throws is a bug after the ack, and Bolt's
+   * error handler never sees it, so it is logged here with its stack.
+   */
   run(task: () => Promise<unknown>): Promise<void> {
-    const promise = task().then(
+    let started: Promise<unknown>;
+    try {
+      started = task();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    const promise = started.then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => this.#logger.error('work after the ack failed', { error }),
     );
     this.#pending.add(promise);
     void promise.finally(() => this.#pending.delete(promise));

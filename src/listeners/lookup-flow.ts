@@ -82,7 +82,7 @@ export class LookupFlow {
     const decision = await this.#options.access.check(this.#requester(request));
     const rate = decision.allowed ? rateLimit.peek(request.userId) : undefined;
     if (rate?.allowed) return undefined;
-    this.#options.audit.lookup({ ...this.#base(request), interactionId: null, identifierKind: null, outcome: 'denied', cached: false, ms: this.#clock() - started });
+    this.#options.audit.lookup({ ...this.#base(request), interactionId: null, identifierKind: null, outcome: decision.allowed ? 'rate_limited' : 'denied', cached: false, ms: this.#clock() - started });
     if (!decision.allowed) return this.#denied(decision.reason);
     return rateLimitedMessage(rateLimit.perMinute, rate && !rate.allowed ? rate.retryAfterMs : 0);
   }
@@ -122,7 +122,7 @@ export class LookupFlow {
     const { rateLimit } = this.#options;
     const rate = rateLimit.take(request.userId);
     if (rate.allowed) return undefined;
-    this.#audit(request, lookup, 'denied', false, ms);
+    this.#audit(request, lookup, 'rate_limited', false, ms);
     const kept = keep && this.#options.answers.keptCard(lookup, keep, { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: rate.retryAfterMs });
     return { message: kept?.message ?? rateLimitedMessage(rateLimit.perMinute, rate.retryAfterMs), allowed: false, found: kept !== undefined, rateLimited: true };
   }
@@ -139,7 +139,7 @@ export class LookupFlow {
     return { user: request.userId, team: request.teamId, channel: request.channelId, surface: request.surface };
   }
 
-  #audit(request: LookupRequest, lookup: InteractionLookup, outcome: 'found' | 'not_found' | 'error' | 'denied', cached: boolean, ms: number): void {
+  #audit(request: LookupRequest, lookup: InteractionLookup, outcome: 'found' | 'not_found' | 'error' | 'denied' | 'rate_limited', cached: boolean, ms: number): void {
     this.#options.audit.lookup({
       ...this.#base(request),
       interactionId: lookup.interactionId,

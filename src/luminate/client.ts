@@ -138,9 +138,9 @@ export class LuminateClient implements InteractionSource {
     }
   }
 
-  /** Closes idle connections and waits for requests in flight. */
-  async close(): Promise<void> {
-    await this.#pool.close();
+  /** Closes idle connections and waits for requests in flight; with `force`, aborts them instead. */
+  async close({ force = false }: { force?: boolean } = {}): Promise<void> {
+    await (force ? this.#pool.destroy() : this.#pool.close());
   }
 
   /** One request, and what its answer means. */

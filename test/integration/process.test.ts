@@ -99,3 +99,44 @@ describe('npm start against stand-ins, configured by a .env file', () => {
     for (const secret of Object.values(secrets)) expect(logs + proc.stderr()).not.toContain(secret);
   });
 });
+
+describe('SIGTERM while Luminate hangs past the drain, with a long LUMINATE_TIMEOUT_MS', () => {
+  it('gives up on the hung request after the 9 s drain instead of waiting for it, and exits 1', async () => {
+    const secrets = { SLACK_BOT_TOKEN: 'xoxb-hung-test-token-0123456789', SLACK_SIGNING_SECRET: 'hung-test-signing-secret' };
+    const luminate = await StandInLuminate.start({ apiKey: 'hung-api-key', loginName: 'bot', loginPassword: 'hung-password', latencyMs: 60_000 });
+    const slack = await StandInSlack.start({ botToken: secrets.SLACK_BOT_TOKEN });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const proc = run(
+      {
+        ...secrets,
+        SLACK_API_URL: slack.apiUrl,
+        PORT: String(port),
+        LUMINATE_URL: luminate.url,
+        LUMINATE_API_KEY: 'hung-api-key',
+        LUMINATE_LOGIN_NAME: 'bot',
+        LUMINATE_LOGIN_PASSWORD: 'hung-password',
+        // The first attempt may run 90 s: far past any orchestrator's grace.
+        LUMINATE_TIMEOUT_MS: '120000',
+      },
+      emptyDir(),
+    );
+    try {
+      await waitForHealthy(`${base}/healthz`);
+      const ack = await postSigned(`${base}/slack/events`, secrets.SLACK_SIGNING_SECRET, slashCommandBody({ text: '1000 cons:1001001', response_url: slack.newResponseUrl() }));
+      expect(ack.status).toBe(200);
+      await waitUntil(() => luminate.requests.length >= 1, 5000, 'the lookup to reach Luminate');
+
+      const signalled = Date.now();
+      proc.child.kill('SIGTERM');
+      expect(await proc.exited).toBe(1);
+      // 9 s of drain, then out: not the minute Luminate would take.
+      expect(Date.now() - signalled).toBeLessThan(12_000);
+      const lines = proc.stdout().trim().split('\n').map((l) => JSON.parse(l) as { msg?: string; drained?: boolean });
+      expect(lines).toContainEqual(expect.objectContaining({ msg: 'stopped', drained: false }));
+    } finally {
+      proc.child.kill('SIGKILL');
+      await Promise.all([luminate.close(), slack.close()]);
+    }
+  }, 90_000);
+});
