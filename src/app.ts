@@ -95,6 +95,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   const access = new AccessPolicy({
     ...config.access,
     listGroupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+    onGroupError: (usergroup, error) => logger.warn('could not read a user group in SLACK_ALLOWED_USERGROUPS', { usergroup, error }),
     clock,
   });
   const answers = new LookupAnswers({
