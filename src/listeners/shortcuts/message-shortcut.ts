@@ -42,7 +42,7 @@ export function messageShortcut(deps: ListenerDependencies) {
       const refusal = deps.flow.refusalNow(request);
       if (refusal) return post(refusal);
       // trigger_id lives about 3 seconds: open the modal straight after the ack.
-      await client.views.open({ trigger_id: shortcut.trigger_id, view: lookupFormView({ origin, ...prefill(findings) }) });
+      await deps.views.open({ trigger_id: shortcut.trigger_id, view: lookupFormView({ origin, ...prefill(findings) }) });
       return;
     }
     const lookup = findings.lookup;
