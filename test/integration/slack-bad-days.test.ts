@@ -82,6 +82,22 @@ describe('a rate-limited or hung Slack method stalls no one else', () => {
     // Nothing left hanging for shutdown to give up on.
     await waitUntil(() => system.bot.pendingAnswers === 0, 2000, 'no answers pending');
   }, 40_000);
+  it.each([
+    ['answers 429', (s: StandInSystem) => s.slack.rateLimitedMethods.set('views.open', 30)],
+    ['never answers', (s: StandInSystem) => s.slack.hangingMethods.add('views.open')],
+  ])("when views.open %s, the message shortcut's person is told through response_url, inside the trigger's 3 s, with no late retry", async (_what, misbehave) => {
+    misbehave(system);
+    const responseUrl = system.slack.newResponseUrl();
+    const started = Date.now();
+    await system.interact(messageShortcut({ text: 'Can someone look at this donor?', user: 'U0PERSONA', responseUrl }));
+    const told = await system.slack.waitForResponse(responseUrl, 1, 4000);
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(told.body.response_type).toBe('ephemeral');
+    expect(String(told.body.text)).toMatch(/couldn't open the lookup form just now\. Run the shortcut again/);
+    // Neither a 429 nor a timeout is retried: a retry after the trigger_id has died could only fail again.
+    await sleep(1000);
+    expect(system.slack.callsTo('views.open')).toHaveLength(1);
+  });
 });
 
 describe('a user-group check that Slack does not answer', () => {
