@@ -90,7 +90,8 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     convoStore: false,
     clientOptions: {
       ...slackApi,
-      // The client's default is no timeout: a hung call would hold its person, and its place among the client's 100 in flight, forever.
+      // The client's default is no timeout: a hung call would hold its person, and its place among the client's 100 in flight
+      // (maxRequestConcurrency, kept at its default), forever. With it, a client full of hung calls clears within 5 s.
       timeout: SLACK_TIMEOUT_MS,
       // On a 429 the client would pause its whole queue for Retry-After (often 20 s or more), holding every
       // other person's call with it. A rate-limited call fails on its own; its caller decides what the person sees.
