@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import { AccessPolicy } from './access/access-policy.js';
 import { LookupRateLimit } from './access/rate-limit.js';
 import { createAuditLog, type AuditLog } from './audit.js';
@@ -16,6 +16,9 @@ import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js'
 import { toBoltLogger, type Logger } from './logger.js';
 import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
+
+/** Slack's Web API answers in well under a second; a call still open after this will not help the person waiting. */
+const SLACK_TIMEOUT_MS = 5000;
 
 export interface BotOptions {
   config: Config;
@@ -92,14 +95,31 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     convoStore: false,
     clientOptions: {
       ...slackApi,
-      // The Web API client's default retries for about 30 minutes; a person is waiting.
-      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+      // The client's default is no timeout: a hung call would hold its person, and its place among the client's 100 in flight
+      // (maxRequestConcurrency, kept at its default), forever. With it, a client full of hung calls clears within 5 s.
+      timeout: SLACK_TIMEOUT_MS,
+      // On a 429 the client would pause its whole queue for Retry-After (often 20 s or more), holding every
+      // other person's call with it. A rate-limited call fails on its own; its caller decides what the person sees.
+      rejectRateLimitedCalls: true,
+      // The default retries for about 30 minutes; a person is waiting. Only a quick failure (a reset connection,
+      // a 5xx) is retried, so no call outlasts SLACK_TIMEOUT_MS by more than about 1.5 s.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000, maxRetryTime: 1000 },
     },
+  });
+  // A trigger_id dies about 3 s after the click, so views.open gets a client, and so a queue, of its own: it never
+  // waits behind other calls, and its one retry starts early enough to finish inside those 3 s.
+  const views = new webApi.WebClient(config.slack.botToken, {
+    ...slackApi,
+    logger: boltLogger,
+    timeout: 2000,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 100, maxRetryTime: 500 },
   });
 
   const access = new AccessPolicy({
     ...config.access,
     listGroupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+    onGroupError: (usergroup, error) => logger.warn('could not read a user group in SLACK_ALLOWED_USERGROUPS', { usergroup, error }),
     clock,
   });
   const answers = new LookupAnswers({
@@ -127,6 +147,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
     audit,
     responseUrls,
     origins: new ModalOrigins({ botToken: config.slack.botToken, requestSecret: (config.slack.signingSecret ?? config.slack.appToken)! }),
+    views: views.views,
     work,
     logger,
     slowNoticeMs,

@@ -37,7 +37,7 @@ const SECRET_PARAM = /\b(api_key|login_password|password|token)=[^&\s"]*/gi;
  * where a run of local-part characters starts, so no run is rescanned from each of its
  * characters. The domain needs no dot, so an address cut short by the length cap is still caught.
  */
-const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9.-]+/g;
+const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[a-z0-9.-]+/gi;
 
 /**
  * Bounds on one line, so a 1 MB error body cannot become a 1 MB log line: each string

@@ -17,6 +17,8 @@ export interface AccessPolicyOptions {
   channels: ReadonlySet<string>;
   /** `usergroups.users.list`: the members of one user group. */
   listGroupMembers: (usergroupId: string) => Promise<readonly string[]>;
+  /** Told which group could not be read, and why (a deleted group, a missing scope, a timeout). */
+  onGroupError?: (usergroupId: string, error: unknown) => void;
   /** How long group membership is trusted before it is read again. */
   membershipTtlMs?: number;
   clock?: Clock;
@@ -26,7 +28,10 @@ export interface AccessPolicyOptions {
  * SLACK_ALLOWED_USERS / _USERGROUPS / _CHANNELS. With none set everyone may
  * look up. With users or groups set, the requester must be one of the users or
  * in one of the groups; with channels set, the request must come from one of
- * them. A membership that cannot be read refuses: donor data fails closed.
+ * them. Groups are read independently: any one that lists the person lets
+ * them in, so one deleted or unreadable group does not lock out the members
+ * of the others. When no group lists the person and some could not be read,
+ * the answer is "could not confirm" (check_failed): donor data fails closed.
  */
 export class AccessPolicy {
   readonly #options: AccessPolicyOptions;
@@ -73,15 +78,29 @@ export class AccessPolicy {
   async check(requester: Requester): Promise<AccessDecision> {
     const quick = this.peek(requester);
     if (quick) return quick;
-    try {
-      for (const group of this.#options.usergroups) {
-        const members = await this.#members.fetch(group);
-        if (members?.has(requester.userId)) return { allowed: true };
-      }
-    } catch {
-      return { allowed: false, reason: 'check_failed' };
-    }
-    return { allowed: false, reason: 'user' };
+    const { usergroups, onGroupError } = this.#options;
+    let failed = false;
+    // All groups at once, each with its own failure: the first that lists the person decides.
+    const reads = [...usergroups].map((group) =>
+      this.#members.fetch(group).then(
+        (members) => members?.has(requester.userId) === true,
+        (error: unknown) => {
+          failed = true;
+          try {
+            onGroupError?.(group, error);
+          } catch {
+            // A report that fails must not leave the person without an answer.
+          }
+          return false;
+        },
+      ),
+    );
+    const confirmed = await new Promise<boolean>((resolve) => {
+      for (const read of reads) void read.then((listed) => listed && resolve(true));
+      void Promise.all(reads).then(() => resolve(false));
+    });
+    if (confirmed) return { allowed: true };
+    return { allowed: false, reason: failed ? 'check_failed' : 'user' };
   }
 
   #channelDecision({ channelId }: Requester): AccessDecision | undefined {

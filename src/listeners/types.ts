@@ -1,3 +1,4 @@
+import type { webApi } from '@slack/bolt';
 import type { AuditLog } from '../audit.js';
 import type { Logger } from '../logger.js';
 import type { ModalOrigins } from '../slack/lookup-modal.js';
@@ -14,6 +15,8 @@ export interface ListenerDependencies {
   responseUrls: ResponseUrls;
   /** Seals and verifies where a modal was opened from. */
   origins: ModalOrigins;
+  /** views.open on a Web API client of its own: a trigger_id lives about 3 s, so it must not queue behind other calls. */
+  views: Pick<webApi.WebClient['views'], 'open'>;
   /** Work after `ack()`, drained on shutdown. */
   work: WorkTracker;
   logger: Logger;

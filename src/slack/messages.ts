@@ -280,6 +280,12 @@ export function rateLimitedMessage(perMinute: number, retryAfterMs: number): Sla
   return notice(':hourglass:', headline, `Try again in ${seconds} second${seconds === 1 ? '' : 's'}. The limit keeps donor records from being read in bulk.`, `${headline} Try again in ${seconds} s.`);
 }
 
+/** views.open failed (Slack rate-limited or slow past the trigger's 3 s): the form is gone, but the shortcut can simply be run again. */
+export function formNotOpenedMessage(): SlackMessage {
+  const headline = "Slack couldn't open the lookup form just now.";
+  return notice(':warning:', headline, 'Run the shortcut again in a moment.', `${headline} Run the shortcut again in a moment.`);
+}
+
 /** Why a Share did not reach the channel, and what to do about it. */
 export function shareFailedMessage(reason: 'no_channel' | 'not_member' | 'rejected'): SlackMessage {
   const text = {

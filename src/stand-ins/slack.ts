@@ -41,6 +41,10 @@ export class StandInSlack {
   readonly failingMethods = new Map<string, string>();
   /** Members of each user group, for `usergroups.users.list`. */
   readonly usergroups = new Map<string, string[]>();
+  /** Web API methods answered with HTTP 429 and `Retry-After` (seconds), as Slack rate-limits a method. */
+  readonly rateLimitedMethods = new Map<string, number>();
+  /** Web API methods that never answer (until close()): a Slack that accepts the connection and stalls. */
+  readonly hangingMethods = new Set<string>();
   /** What `apps.connections.open` hands out: the Socket Mode WebSocket to connect to. */
   socketModeUrl: string | null = null;
   /**
@@ -141,6 +145,8 @@ export class StandInSlack {
     this.responseStatus = 200;
     this.failingMethods.clear();
     this.views.clear();
+    this.rateLimitedMethods.clear();
+    this.hangingMethods.clear();
   }
 
   async close(): Promise<void> {
@@ -177,6 +183,17 @@ export class StandInSlack {
         bearer === `Bearer ${this.#options.botToken}` || (method === 'apps.connections.open' && this.#options.appToken !== '' && bearer === `Bearer ${this.#options.appToken}`);
       const { token: _token, ...args } = body;
       this.apiCalls.push({ method, args, authorized });
+      const retryAfter = this.rateLimitedMethods.get(method);
+      if (this.hangingMethods.has(method)) {
+        // Recorded but never answered; close() destroys the socket.
+        this.#notify();
+        return;
+      }
+      if (retryAfter !== undefined) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        this.#notify();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.#answer(method, authorized, args)));
       this.#notify();
       return;

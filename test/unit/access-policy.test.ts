@@ -69,4 +69,51 @@ describe('AccessPolicy', () => {
     const { p } = policy({ usergroups: new Set(['SGONE']) });
     expect(await p.check({ userId: 'U0MEMBER', channelId: null })).toEqual({ allowed: false, reason: 'check_failed' });
   });
+
+  describe('several groups are read independently', () => {
+    /** listGroupMembers where each group answers, fails or hangs on its own. */
+    function groups(answers: Record<string, string[] | Error | 'hang'>) {
+      const calls: string[] = [];
+      const failures: [string, unknown][] = [];
+      const p = new AccessPolicy({
+        users: new Set(),
+        usergroups: new Set(Object.keys(answers)),
+        channels: new Set(),
+        listGroupMembers: async (id) => {
+          calls.push(id);
+          const answer = answers[id]!;
+          if (answer === 'hang') return new Promise<never>(() => {});
+          if (answer instanceof Error) throw answer;
+          return answer;
+        },
+        onGroupError: (id, error) => failures.push([id, error]),
+      });
+      return { p, calls, failures };
+    }
+    const gone = () => Object.assign(new Error('An API error occurred: no_such_subteam'), { data: { error: 'no_such_subteam' } });
+
+    it('a group Slack cannot read does not refuse a member of another group, and the failing group is reported', async () => {
+      const { p, failures } = groups({ SGONE: gone(), SDONORCARE: ['U0MEMBER'] });
+      expect(await p.check({ userId: 'U0MEMBER', channelId: null })).toEqual({ allowed: true });
+      expect(failures).toEqual([['SGONE', expect.objectContaining({ message: expect.stringContaining('no_such_subteam') })]]);
+    });
+
+    it('a group that never answers does not hold up a member of another group', async () => {
+      const { p, calls } = groups({ SSTALLED: 'hang', SDONORCARE: ['U0MEMBER'] });
+      expect(await p.check({ userId: 'U0MEMBER', channelId: null })).toEqual({ allowed: true });
+      expect(calls).toEqual(['SSTALLED', 'SDONORCARE']);
+    }, 2000);
+
+    it('refuses with check_failed only when no group confirmed and one could not be read', async () => {
+      const { p, failures } = groups({ SGONE: gone(), SDONORCARE: ['U0MEMBER'] });
+      expect(await p.check({ userId: 'U0STRANGER', channelId: null })).toEqual({ allowed: false, reason: 'check_failed' });
+      expect(failures.map(([id]) => id)).toEqual(['SGONE']);
+    });
+
+    it('refuses as not a member when every group was read and none lists the person', async () => {
+      const { p, failures } = groups({ SDONORCARE: ['U0MEMBER'], SOTHER: ['U0OTHER'] });
+      expect(await p.check({ userId: 'U0STRANGER', channelId: null })).toEqual({ allowed: false, reason: 'user' });
+      expect(failures).toEqual([]);
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { findLookupInMessage, type MessageFindings } from '../../lookup/find-in-
 import { formatIdentifier } from '../../luminate/lookup.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { lookupFormView, type ModalOrigin } from '../../slack/lookup-modal.js';
+import { formNotOpenedMessage } from '../../slack/messages.js';
 import { mrkdwn } from '../../slack/mrkdwn.js';
 import type { Respond } from '../../slack/response-url.js';
 import type { LookupRequest } from '../lookup-flow.js';
@@ -44,7 +45,15 @@ export function messageShortcut(deps: ListenerDependencies) {
     const findings = findLookupInMessage(message.text ?? '');
     if (!findings.lookup) {
       // trigger_id lives about 3 seconds: open the modal straight after the checks (held in memory once read).
-      await client.views.open({ trigger_id: shortcut.trigger_id, view: lookupFormView({ origin, ...prefill(findings) }) });
+      try {
+        await deps.views.open({ trigger_id: shortcut.trigger_id, view: lookupFormView({ origin, ...prefill(findings) }) });
+      } catch (error) {
+        // Rate-limited, or slower than the trigger_id: the shortcut's response_url can still say so.
+        deps.logger.warn('views.open failed; telling the person through response_url', { error });
+        await respond({ response_type: 'ephemeral', ...formNotOpenedMessage() }).catch((fallbackError: unknown) =>
+          deps.logger.error('could not tell the person the form did not open', { error: fallbackError }),
+        );
+      }
       return;
     }
     const lookup = findings.lookup;
