@@ -64,7 +64,7 @@ describe('refusals come before the message is read', () => {
     await system.interact(messageShortcut({ text: 'Can someone look at interaction 1000?', user: 'U0HASTY', responseUrl: system.slack.newResponseUrl() }));
     expect(String((await waitForCall('chat.postEphemeral')).args.text)).toMatch(/You've made 3 lookups in the last minute/);
     expect(system.slack.callsTo('views.open')).toHaveLength(0);
-    expect(system.audit).toEqual([expect.objectContaining({ user: 'U0HASTY', outcome: 'denied', interactionId: null })]);
+    expect(system.audit).toEqual([expect.objectContaining({ user: 'U0HASTY', outcome: 'rate_limited', interactionId: null })]);
   });
 
   it('opening the form costs no lookup: after three forms, three lookups still go through', async () => {

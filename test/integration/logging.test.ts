@@ -41,8 +41,8 @@ describe('what Luminate quotes back', () => {
     await expect.poll(() => system!.logLines.some((l) => l.includes('luminate lookup failed'))).toBe(true);
     const line = system.logLines.find((l) => l.includes('luminate lookup failed'))!;
     expect(line).toMatch(/"code":"1"/);
-    expect(line).toMatch(/…\[cut \d+ chars\]/);
-    expect(line.length).toBeLessThan(20_000);
+    // The client keeps at most 300 characters of Luminate's message; the logger's own cut is the backstop.
+    expect(line.length).toBeLessThan(4_000);
     const logs = system.logLines.join('');
     expect(logs).not.toMatch(/jane\.doe|example\.org/);
     for (const secret of system.secrets) expect(logs).not.toContain(secret);
