@@ -194,7 +194,7 @@ describe('quirks read right, end to end', () => {
     },
   );
 
-  it.each(['jane@example.org'])('an errorResponse echoing a lookup by %s leaks no credential or donor email, to Slack or the log', async (donor) => {
+  it.each(['jane@example.org', 'cons:1001001'])('an errorResponse echoing a lookup by %s leaks no credential or donor email, to Slack or the log', async (donor) => {
     system.luminate.fault = { kind: 'echoing_error' };
     const logFrom = system.logLines.length;
     const responsesFrom = system.slack.responses.length;
