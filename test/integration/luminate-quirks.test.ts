@@ -3,10 +3,9 @@ import type { EmailMatch } from '../../src/stand-ins/luminate.js';
 import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
 import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
 
-// The bot against a stand-in as strict and as quirky as Luminate (see src/stand-ins/luminate.ts).
-// Quirks whose handling is being changed (a byte-order mark, the string "null", XML numeric
-// entities, empty answers, an errorResponse echoing the request) are shown on the wire in
-// test/unit/stand-in-luminate.test.ts.
+// The bot against a stand-in as strict and as quirky as Luminate (see src/stand-ins/luminate.ts):
+// what a person reads, the audit outcome and the log, for each quirk. What each quirk looks like
+// on the wire is shown in test/unit/stand-in-luminate.test.ts.
 
 let system: StandInSystem;
 let nextId = 5000;
@@ -155,15 +154,23 @@ describe('quirks read right, end to end', () => {
   const log = () => system.logLines.join('\n');
 
   it('a byte-order mark before the JSON still makes the card', async () => {
-    system.luminate.fault = { kind: 'bom' };
-    const { answer } = await commandAnswer(system, '1001 jane@example.org');
-    expect(answer.text).toBe('Interaction 1001: Phone call: Gift Aid question');
-    expect(lastOutcome()).toBe('found');
+    system.luminate.anyInteractionId = true;
+    try {
+      const id = nextId++;
+      system.luminate.fault = { kind: 'bom' };
+      const { answer } = await commandAnswer(system, `${id} jane@example.org`);
+      expect(system.luminate.requests).toHaveLength(1);
+      expect(answer.text).toBe(`Interaction ${id}: Sample Subject`);
+      expect(lastOutcome()).toBe('found');
+    } finally {
+      system.luminate.anyInteractionId = false;
+    }
   });
 
   it('fields holding the string "null" show as empty, never as "null"', async () => {
     system.luminate.fault = { kind: 'null_strings' };
     const { answer } = await commandAnswer(system, '1000 member:JD-1001');
+    expect(system.luminate.requests).toHaveLength(1);
     expect(lastOutcome()).toBe('found');
     expect(answer.text).toMatch(/^Interaction 1000\b/);
     expect(allText(answer)).not.toMatch(/\bnull\b/i);
