@@ -47,6 +47,7 @@ function everyMessage(): [string, SlackMessage][] {
   out.push(['rateLimitedMessage', messages.rateLimitedMessage(30, 12_345)]);
   for (const reason of ['no_channel', 'not_member', 'rejected'] as const) out.push([`shareFailedMessage ${reason}`, messages.shareFailedMessage(reason)]);
   out.push(['sharedMessage', messages.sharedMessage('C0SHARE')]);
+  out.push(['otherWorkspaceMessage', messages.otherWorkspaceMessage()]);
   return out;
 }
 
