@@ -146,7 +146,8 @@ export class LuminateClient implements InteractionSource {
   /** One request, and what its answer means. */
   async #attempt(lookup: InteractionLookup, body: string, signal: AbortSignal): Promise<Interaction> {
     const { status, text, location } = await this.#post(body, signal);
-    const secrets = [this.#options.apiKey, this.#options.loginPassword];
+    // Luminate's message can echo the request; the service account's login name is half of its credentials.
+    const secrets = [this.#options.apiKey, this.#options.loginPassword, this.#options.loginName];
     const json = parseJson(text);
     if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(location ? { location } : {}) });
 

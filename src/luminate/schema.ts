@@ -61,10 +61,17 @@ const interactionSchema = z.object({
   note: oneOrFirst(noteSchema),
 });
 
-/** `getInteractionResponse` itself may come back null or empty: no interaction, like a missing `interaction`. */
-export const getInteractionResponseSchema = z.object({
-  getInteractionResponse: z.union([z.object({ interaction: oneOrFirst(interactionSchema) }), z.null(), z.literal('')]),
-});
+/**
+ * `getInteractionResponse` itself may come back null or empty, or the whole answer be `{}` (an empty
+ * response element dropped by the serialiser): no interaction, like a missing `interaction`. Only an
+ * object with no keys at all counts as that; any other object without the element is the wrong shape.
+ */
+export const getInteractionResponseSchema = z.union([
+  z.object({
+    getInteractionResponse: z.union([z.object({ interaction: oneOrFirst(interactionSchema) }), z.null(), z.literal('')]),
+  }),
+  z.strictObject({}),
+]);
 
 export const errorResponseSchema = z.object({
   errorResponse: z.object({
@@ -75,7 +82,7 @@ export const errorResponseSchema = z.object({
 
 /** Validated JSON → {@link Interaction}, or null when the response held no interaction. */
 export function toInteraction(body: z.output<typeof getInteractionResponseSchema>): Interaction | null {
-  const raw = body.getInteractionResponse ? body.getInteractionResponse.interaction : null;
+  const raw = 'getInteractionResponse' in body && body.getInteractionResponse ? body.getInteractionResponse.interaction : null;
   if (!raw) return null;
   // Built as literals, and a note's dates kept as the very strings of the interaction's when they are
   // equal, as they are until a note is edited: the cache holds thousands of these records.

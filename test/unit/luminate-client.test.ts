@@ -191,6 +191,8 @@ describe('LuminateClient answers', () => {
     ['an HTML maintenance page', { kind: 'html' } as const, LuminateBadResponseError, /HTML/],
     ['truncated JSON', { kind: 'malformed' } as const, LuminateBadResponseError, /not valid JSON/],
     ['JSON of the wrong shape', { kind: 'wrong_shape' } as const, LuminateBadResponseError, /not a getInteraction response/],
+    // Only `{}` is an empty answer; an object with other keys but no getInteractionResponse is not Luminate's.
+    ['JSON without getInteractionResponse', { kind: 'status', status: 200, body: '{"interaction":{"interactionId":"1000"}}' } as const, LuminateBadResponseError, /not a getInteraction response/],
     ['HTTP 500', { kind: 'status', status: 500 } as const, LuminateUnavailableError, /HTTP 500/],
     ['HTTP 503 with HTML', { kind: 'status', status: 503, contentType: 'text/html', body: '<html>down</html>' } as const, LuminateUnavailableError, /503/],
     ['HTTP 404 (wrong LUMINATE_URL)', { kind: 'status', status: 404 } as const, LuminateBadResponseError, /404/],

@@ -47,6 +47,14 @@ function everyMessage(): [string, SlackMessage][] {
   out.push(['rateLimitedMessage', messages.rateLimitedMessage(30, 12_345)]);
   for (const reason of ['no_channel', 'not_member', 'rejected'] as const) out.push([`shareFailedMessage ${reason}`, messages.shareFailedMessage(reason)]);
   out.push(['sharedMessage', messages.sharedMessage('C0SHARE')]);
+  out.push(['formNotOpenedMessage', messages.formNotOpenedMessage()]);
+  for (const lookup of lookups) {
+    for (const failure of [{ kind: 'error', error: new LuminateApiError('1', '<!channel> <https://evil.example|click>'), lookup }, { kind: 'rate_limited', perMinute: 30, retryAfterMs: 1500 }] as const) {
+      const note = messages.refreshFailedNote(failure, 120_000);
+      out.push([`refreshFailedNote ${failure.kind}`, { text: note, blocks: [] }]);
+    }
+  }
+  out.push(['otherWorkspaceMessage', messages.otherWorkspaceMessage()]);
   return out;
 }
 
