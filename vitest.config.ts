@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/no-stdout.ts'],
     // Integration tests start real servers on loopback; give a slow CI machine room.
     testTimeout: 20_000,
     hookTimeout: 20_000,
