@@ -45,7 +45,7 @@ export interface StandInSystemOptions {
    * breaker never opens, so tests that inject many faults in a row see each one.
    */
   resilience?: ResilienceOptions;
-  /** Also copy log lines here (the demo shows them on stderr). */
+  /** Also copy log and audit lines here (the demo shows them on stderr). */
   echoLog?: (line: string) => void;
 }
 
@@ -98,7 +98,13 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     lookups,
     clock,
     slowNoticeMs: options.slowNoticeMs ?? 1500,
-    audit: createAuditLog({ clock, write: (line) => audit.push(JSON.parse(line) as Record<string, unknown>) }),
+    audit: createAuditLog({
+      clock,
+      write: (line) => {
+        audit.push(JSON.parse(line) as Record<string, unknown>);
+        options.echoLog?.(line);
+      },
+    }),
   });
   const { port } = await bot.start({ port: 0, host: '127.0.0.1' });
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
