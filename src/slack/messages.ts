@@ -24,7 +24,7 @@ const quoteLuminate = (error: LuminateApiError) =>
 
 /**
  * The one mapping from a failed lookup to words. Luminate's codes are the
- * contract (`shared/luminate/README.md`); its messages are shown only where
+ * contract (`docs/luminate-api.md`); its messages are shown only where
  * nothing better can be said, and never credentials or raw bodies.
  */
 export function describeLookupFailure(error: unknown, lookup: InteractionLookup): FailureDescription {
