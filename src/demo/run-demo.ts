@@ -2,6 +2,15 @@ import type { types } from '@slack/bolt';
 import { startStandInSystem } from '../stand-ins/harness.js';
 import { previewBlocks } from './text-preview.js';
 
+/** `npm run demo -- <args>` worth trying, and what each shows; README's quick start lists the same. */
+export const MORE_TO_TRY: readonly (readonly [args: string, shows: string])[] = [
+  ['1002 cons:1001001', 'hostile and non-ASCII text, escaped'],
+  ['1001 member:JD-1001', 'an interaction without a note'],
+  ['1000 family@example.org', 'an email two donors share'],
+  ['9999 jane@example.org', 'not found'],
+  ['help', 'the help text'],
+];
+
 export interface DemoResult {
   ackStatus: number;
   message: { text?: string; blocks?: types.KnownBlock[]; response_type?: string };

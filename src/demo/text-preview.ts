@@ -12,8 +12,12 @@ export function previewBlocks(blocks: readonly types.KnownBlock[]): string {
         lines.push(`▌ ${block.text.text}`, '');
         break;
       case 'section':
-        if (block.text) lines.push(readable(block.text.text), '');
-        for (const field of block.fields ?? []) lines.push(readable(field.text).replace('\n', ': '));
+        if (block.text) lines.push(quoted(readable(block.text.text)), '');
+        // Slack lays fields out two to a row.
+        for (let i = 0; i < (block.fields?.length ?? 0); i += 2) {
+          const [left, right] = [block.fields![i]!, block.fields![i + 1]].map((f) => (f ? readable(f.text).replace('\n', ': ') : ''));
+          lines.push(right ? `${left!.padEnd(32)} ${right}` : left!);
+        }
         if (block.fields) lines.push('');
         break;
       case 'context':
@@ -45,4 +49,9 @@ function readable(mrkdwn: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+/** A mrkdwn block quote (`>` at a line's start) as Slack draws it: a bar beside the text. */
+function quoted(text: string): string {
+  return text.replace(/^>/gm, '│ ');
 }

@@ -23,7 +23,7 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
     config = parseConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return [...error.problems.map((p) => ({ name: 'config' as const, ok: false, detail: `${p} (see .env.example)` })), SKIPPED('slack'), SKIPPED('luminate')];
+    return [...error.problems.map((p) => ({ name: 'config' as const, ok: false, detail: p })), SKIPPED('slack'), SKIPPED('luminate')];
   }
   const mode = config.slack.appToken ? 'Socket Mode' : `HTTP mode on port ${config.port}`;
   const [slack, luminate] = await Promise.all([checkSlack(config), checkLuminate(config)]);
@@ -128,5 +128,7 @@ function luminateVerdict(error: unknown, endpoint: string): Omit<Check, 'name'> 
 
 /** One line per check, as a person reads them in a terminal. */
 export function formatReport(checks: readonly Check[]): string {
-  return checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(8)} ${c.detail}`).join('\n');
+  const lines = checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name.padEnd(8)} ${c.detail}`);
+  if (checks.some((c) => c.name === 'config' && !c.ok)) lines.push('.env.example explains every variable.');
+  return lines.join('\n');
 }

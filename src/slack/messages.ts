@@ -29,7 +29,7 @@ const BY_MEMBER = '`member:&lt;member id&gt;`';
 
 /**
  * The one mapping from a failed lookup to words. Luminate's codes are the
- * contract (`shared/luminate/README.md`); its messages are never shown: they can
+ * contract (`docs/luminate-api.md`); its messages are never shown: they can
  * echo the request (the API key, the password, a donor's email), so people read
  * the code and our own wording.
  */

@@ -48,7 +48,7 @@ export interface StandInSystemOptions {
   resilience?: ResilienceOptions | 'production';
   /** How the stand-in Luminate settles what Luminate's documentation leaves open (both also settable later). */
   luminate?: Pick<StandInLuminateOptions, 'emailMatch' | 'enforceOwnership'>;
-  /** Also copy log lines here (the demo shows them on stderr). */
+  /** Also copy log and audit lines here (the demo shows them on stderr). */
   echoLog?: (line: string) => void;
 }
 
@@ -103,7 +103,13 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     lookups,
     clock,
     slowNoticeMs: options.slowNoticeMs ?? 1500,
-    audit: createAuditLog({ clock, write: (line) => audit.push(JSON.parse(line) as Record<string, unknown>) }),
+    audit: createAuditLog({
+      clock,
+      write: (line) => {
+        audit.push(JSON.parse(line) as Record<string, unknown>);
+        options.echoLog?.(line);
+      },
+    }),
   });
   const { port } = await bot.start({ port: 0, host: '127.0.0.1' });
   const botUrl = `http://127.0.0.1:${port}/slack/events`;

@@ -4,7 +4,7 @@ import { SAMPLE_CONSTITUENTS, type SampleConstituent, type WireInteraction } fro
 
 /**
  * A stand-in for Luminate Online's `SRConsAPI` on loopback, speaking the
- * documented wire format (`shared/luminate/README.md`): POST form bodies,
+ * documented wire format (`docs/luminate-api.md`): POST form bodies,
  * credentials checked on every call, JSON or XML answers, `errorResponse`
  * codes with status 403 (200 under `suppress_response_codes`). Faults let
  * tests and the demo give the bot a bad day.

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from '../../src/demo/run-demo.js';
+import { MORE_TO_TRY, runDemo } from '../../src/demo/run-demo.js';
 
 async function demo(text: string) {
   const lines: string[] = [];
@@ -26,5 +27,26 @@ describe('npm run demo', () => {
     const help = await demo('help');
     expect(help.output).toContain('The answer came in the ack itself');
     expect(help.result.luminateCalls).toBe(0);
+  });
+
+  it("prints the card exactly as the README's example shows it", async () => {
+    const { output } = await demo('1000 jane@example.org');
+    const card = output.split('━━ The message, as text')[1]!.split('\n').slice(1).join('\n').split('\n\n━━')[0]!.trimEnd();
+    expect(card).toContain('▌ Sample Subject');
+    expect(readFileSync('README.md', 'utf8')).toContain(`\n${card}\n`);
+  });
+
+  it("offers, under More to try, the README's list and nothing else", async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const fromReadme = [...readme.matchAll(/^npm run demo -- (.+?) +# (.+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(MORE_TO_TRY.map(([args, what]) => [args, what])).toEqual(fromReadme);
+  });
+
+  it('shows the bot\'s log and audit lines when asked (DEMO_LOGS=1)', async () => {
+    const logged: string[] = [];
+    await runDemo('1000 jane@example.org', () => {}, { logTo: (line) => logged.push(line) });
+    const events = logged.map((line) => JSON.parse(line) as { msg?: string; event?: string; outcome?: string });
+    expect(events).toContainEqual(expect.objectContaining({ msg: 'bot started' }));
+    expect(events).toContainEqual(expect.objectContaining({ event: 'interaction.lookup', outcome: 'found' }));
   });
 });

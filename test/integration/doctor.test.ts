@@ -55,6 +55,13 @@ describe('npm run doctor', () => {
     expect(luminate.requests).toHaveLength(0);
   });
 
+  it('points at .env.example once, after the lines, and never stacks parentheses', async () => {
+    const { text } = await report({ SLACK_BOT_TOKEN: '', LUMINATE_URL: '', LUMINATE_API_KEY: '' });
+    expect(text.match(/\.env\.example/g)).toHaveLength(1);
+    expect(text.split('\n').at(-1)).toMatch(/\.env\.example/);
+    expect(text).not.toMatch(/\) \(/);
+  });
+
   it.each([
     ['a wrong API key', { LUMINATE_API_KEY: 'wrong-key' }, /rejected LUMINATE_API_KEY \(code 2\)/],
     ['a wrong password', { LUMINATE_LOGIN_PASSWORD: 'wrong-password' }, /rejected the service account \(code 3\).*LUMINATE_LOGIN_PASSWORD/],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createBot, type Bot } from '../../src/app.js';
+import { createAuditLog } from '../../src/audit.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { LuminateClient } from '../../src/luminate/client.js';
@@ -23,6 +24,7 @@ let sockets: WebSocketServer;
 let client: LuminateClient;
 let bot: Bot;
 const fromBot: Record<string, unknown>[] = [];
+const audit: Record<string, unknown>[] = [];
 let connection: WebSocket | undefined;
 
 beforeAll(async () => {
@@ -49,7 +51,12 @@ beforeAll(async () => {
   });
   const logger = createLogger({ level: 'error', secrets: [appToken, botToken], write: () => {} });
   client = new LuminateClient(config.luminate);
-  bot = createBot({ config, logger, lookups: new InteractionLookups({ source: client, ...config.cache }) });
+  bot = createBot({
+    config,
+    logger,
+    lookups: new InteractionLookups({ source: client, ...config.cache }),
+    audit: createAuditLog({ write: (line) => audit.push(JSON.parse(line) as Record<string, unknown>) }),
+  });
   await bot.start();
 });
 
@@ -89,5 +96,7 @@ describe('Socket Mode', () => {
     await waitUntil(() => fromBot.some((m) => m.envelope_id === 'env-1'), 5000, 'the ack over the socket');
     const answer = await slack.waitForResponse(responseUrl);
     expect(answer.body).toMatchObject({ response_type: 'ephemeral', text: 'Interaction 1000: Sample Subject' });
+    await waitUntil(() => audit.length > 0, 2000, 'the audit line');
+    expect(audit).toMatchObject([{ event: 'interaction.lookup', surface: 'command', outcome: 'found' }]);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** The documented Luminate responses, copied verbatim from `shared/luminate/fixtures/`. */
+/** Luminate's documented responses, verbatim (see `docs/luminate-api.md`). */
 export function luminateFixture(name: string): string {
   return readFileSync(new URL(`../fixtures/luminate/${name}`, import.meta.url), 'utf8');
 }
