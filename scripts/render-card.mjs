@@ -2,7 +2,7 @@
 // (`/interaction 1000 jane@example.org` against the stand-ins), draws its Block Kit as a
 // Slack-like HTML page, and screenshots that with headless Chromium. Not part of npm test.
 //
-//   npm run build && node scripts/render-card.mjs [out.png]
+//   npm run build:dev && node scripts/render-card.mjs [out.png]
 //
 // Needs Chromium (Debian: apt-get install chromium) or CHROMIUM=/path/to/chrome.
 import { spawnSync } from 'node:child_process';
@@ -12,9 +12,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const out = resolve(process.argv[2] ?? 'docs/card.png');
-const demo = resolve('dist/demo/run-demo.js');
+const demo = resolve('build/dev/demo/run-demo.js');
 if (!existsSync(demo)) {
-  console.error(`${demo} is missing: run "npm run build" first.`);
+  console.error(`${demo} is missing: run "npm run build:dev" first.`);
   process.exit(1);
 }
 const { runDemo } = await import(pathToFileURL(demo).href);

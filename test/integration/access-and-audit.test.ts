@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
 import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, type SlackMessageBody } from '../support/system.js';
 

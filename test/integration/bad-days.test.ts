@@ -1,8 +1,8 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { LuminateFault } from '../../src/stand-ins/luminate.js';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import type { LuminateFault } from '../../dev/stand-ins/luminate.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { allText, commandAnswer, expectNoSecretLeaked, waitUntil, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;

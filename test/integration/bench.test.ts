@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBench, runBench } from '../../src/bench/run-bench.js';
+import { formatBench, runBench } from '../../dev/bench/run-bench.js';
 
 // The benchmark itself is not part of npm test (shared CI machines are noisy); this smoke run
 // keeps it from rotting: both processes start, every workload completes, the report is whole.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MORE_TO_TRY, runDemo } from '../../src/demo/run-demo.js';
+import { MORE_TO_TRY, runDemo } from '../../dev/demo/run-demo.js';
 
 async function demo(text: string) {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatReport, runDoctor } from '../../src/doctor/run-doctor.js';
-import { StandInLuminate } from '../../src/stand-ins/luminate.js';
-import { StandInSlack } from '../../src/stand-ins/slack.js';
+import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import { StandInSlack } from '../../dev/stand-ins/slack.js';
 
 const secrets = { token: 'xoxb-doctor-test-token-123', signing: 'doctor-signing-secret', apiKey: 'doctor-api-key', password: 'doctor-password' };
 let luminate: StandInLuminate;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission, MODAL_VIEW_ID } from '../support/payloads.js';
 import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, waitUntil, type SlackMessageBody } from '../support/system.js';
 

@@ -7,9 +7,9 @@ import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
-import { interactivityBody, postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
-import { StandInSlack } from '../../src/stand-ins/slack.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { interactivityBody, postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
+import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
 import { allText, expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil, type SlackMessageBody } from '../support/system.js';
 

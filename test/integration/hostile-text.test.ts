@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { messageShortcut } from '../support/payloads.js';
 import { expectNoSecretLeaked } from '../support/system.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { luminateFixture } from '../support/fixtures.js';
 import { allText, commandAnswer, expectNoSecretLeaked } from '../support/system.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { EmailMatch } from '../../src/stand-ins/luminate.js';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import type { EmailMatch } from '../../dev/stand-ins/luminate.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
 
-// The bot against a stand-in as strict and as quirky as Luminate (see src/stand-ins/luminate.ts):
+// The bot against a stand-in as strict and as quirky as Luminate (see dev/stand-ins/luminate.ts):
 // what a person reads, the audit outcome and the log, for each quirk. What each quirk looks like
 // on the wire is shown in test/unit/stand-in-luminate.test.ts.
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../../src/stand-ins/child-process.js';
-import { StandInLuminate } from '../../src/stand-ins/luminate.js';
-import { postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
-import { StandInSlack } from '../../src/stand-ins/slack.js';
+import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../../dev/stand-ins/child-process.js';
+import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
+import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { waitUntil } from '../support/system.js';
 
 /** `npm start` runs this; `npm test` builds it before vitest runs. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { commandAnswer } from '../support/system.js';
 
 let system: StandInSystem;

@@ -3,9 +3,9 @@ import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
-import { postSigned, slashCommandBody } from '../../src/stand-ins/signed-requests.js';
-import { StandInSlack } from '../../src/stand-ins/slack.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
+import { StandInSlack } from '../../dev/stand-ins/slack.js';
 
 let system: StandInSystem;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LuminateFault } from '../../src/stand-ins/luminate.js';
-import { startStandInSystem, type StandInSystem } from '../../src/stand-ins/harness.js';
+import type { LuminateFault } from '../../dev/stand-ins/luminate.js';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { commandAnswer, expectNoSecretLeaked } from '../support/system.js';
 
 // The bot as a deployment runs it: the client's own retry and circuit-breaker defaults (3 attempts,

@@ -6,8 +6,8 @@ import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { LuminateClient } from '../../src/luminate/client.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
-import { StandInLuminate } from '../../src/stand-ins/luminate.js';
-import { StandInSlack } from '../../src/stand-ins/slack.js';
+import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { waitUntil } from '../support/system.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { StandInSystem } from '../../src/stand-ins/harness.js';
+import type { StandInSystem } from '../../dev/stand-ins/harness.js';
 import { ModalOrigins } from '../../src/slack/lookup-modal.js';
 
 export interface SlackMessageBody {

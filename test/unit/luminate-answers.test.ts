@@ -5,7 +5,7 @@ import { LuminateClient, type ResilienceOptions } from '../../src/luminate/clien
 import * as errors from '../../src/luminate/errors.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError } from '../../src/luminate/errors.js';
 import type { InteractionLookup } from '../../src/luminate/lookup.js';
-import { StandInLuminate } from '../../src/stand-ins/luminate.js';
+import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
 
 const credentials = { apiKey: 'answers-api-key-123', loginName: 'bot-api-admin', loginPassword: 'answers-password-456' };

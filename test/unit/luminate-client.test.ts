@@ -9,7 +9,7 @@ import {
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
 import type { InteractionLookup } from '../../src/luminate/lookup.js';
-import { StandInLuminate } from '../../src/stand-ins/luminate.js';
+import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
 
 const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ENTITY_ERROR_MESSAGE, StandInLuminate, type LuminateFault } from '../../src/stand-ins/luminate.js';
+import { ENTITY_ERROR_MESSAGE, StandInLuminate, type LuminateFault } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
 
 // The stand-in on the wire, without the bot: what each strictness rule and each quirk puts on the wire.

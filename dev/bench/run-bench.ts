@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../stand-ins/child-process.js';
@@ -55,8 +55,13 @@ export interface BenchResult {
   targets: { name: string; measured: string; target: string; met: boolean }[];
 }
 
-// The built app, whether this module runs built (dist/bench) or from source under vitest (src/bench).
-const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+// The repository root, whether this module runs built (build/dev/bench) or from source under vitest (dev/bench).
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const ROOT = join(HERE, HERE.includes(`${sep}build${sep}dev${sep}`) ? '../../..' : '../..');
+/** The production build: the bot as `npm start` runs it. */
+const DIST = join(ROOT, 'dist');
+/** The tooling's build (`npm run build:dev`): the stand-ins' process and the bare Bolt app. */
+const DEV_BUILD = join(ROOT, 'build', 'dev');
 const MB = 1024 * 1024;
 
 /** CPU time (user + system) a process has used so far, in ms, from /proc (in ticks of 10 ms); NaN where there is no /proc. */
@@ -135,7 +140,7 @@ class StandIns {
   }
 
   static async start(env: Record<string, string>): Promise<StandIns> {
-    const child = fork(join(DIST, 'bench', 'stand-ins-process.js'), { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(join(DEV_BUILD, 'bench', 'stand-ins-process.js'), { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     const ready = await new Promise<Extract<FromStandIns, { type: 'ready' }>>((resolve, reject) => {
       child.once('message', (m: FromStandIns) => (m.type === 'ready' ? resolve(m) : reject(new Error('stand-ins did not start'))));
       child.once('exit', () => reject(new Error('stand-ins exited at start-up')));
@@ -249,7 +254,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         keepOutput: options.botLogFile !== undefined,
       },
     );
-    const bare = startProcess(join(DIST, 'bench', 'bare-app.js'), { ...common, PORT: String(barePort) }, { keepOutput: false, nodeArgs: options.nodeArgs ?? [] });
+    const bare = startProcess(join(DEV_BUILD, 'bench', 'bare-app.js'), { ...common, PORT: String(barePort) }, { keepOutput: false, nodeArgs: options.nodeArgs ?? [] });
     for (const [name, proc, port] of [['bot', bot, botPort], ['bare', bare, barePort]] as const) {
       await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
       targets.push({ name, process: proc, pool: new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(options.concurrency, options.stampede), pipelining: 1 }) });

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createBot, type Bot } from '../app.js';
-import { parseConfig, secretsOf, type Config } from '../config.js';
-import { createAuditLog } from '../audit.js';
-import { createLogger } from '../logger.js';
-import { LuminateClient, type ResilienceOptions } from '../luminate/client.js';
-import { InteractionLookups, type Clock } from '../lookup/interaction-lookups.js';
+import { createBot, type Bot } from '../../src/app.js';
+import { parseConfig, secretsOf, type Config } from '../../src/config.js';
+import { createAuditLog } from '../../src/audit.js';
+import { createLogger } from '../../src/logger.js';
+import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
+import { InteractionLookups, type Clock } from '../../src/lookup/interaction-lookups.js';
 import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
