@@ -38,7 +38,7 @@ describe('npm run demo', () => {
 
   it("offers, under More to try, the README's list and nothing else", async () => {
     const readme = readFileSync('README.md', 'utf8');
-    const fromReadme = [...readme.matchAll(/^npm run demo -- (.+?) +# (.+)$/gm)].map((m) => [m[1], m[2]]);
+    const fromReadme = [...readme.matchAll(/^npm run demo -- (\S+(?: \S+)*) +# (.+)$/gm)].map((m) => [m[1], m[2]]);
     expect(MORE_TO_TRY.map(([args, what]) => [args, what])).toEqual(fromReadme);
   });
 
