@@ -10,7 +10,7 @@
  */
 const EMAIL = /(?<![\p{L}\p{N}\p{M}_.!#$%&'*+=?^`~-])[\p{L}\p{N}\p{M}_.!#$%&'*+=?^`~-]+@[\p{L}\p{N}\p{M}.-]+/gu;
 
-export const EMAIL_REDACTED = '[email]';
+const EMAIL_REDACTED = '[email]';
 export const REDACTED = '[redacted]';
 
 export function redactEmails(text: string): string {
