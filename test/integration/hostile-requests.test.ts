@@ -106,8 +106,10 @@ describe("response_urls that are not Slack's", () => {
     await settle();
     expect(posted).toEqual([]);
     expect(system.luminate.requests).toHaveLength(0);
-    const refusal = system.logLines.filter((l) => l.includes("response_url that is not Slack's"));
-    expect(refusal.length).toBeGreaterThan(0);
+    const refusal = system.logLines.filter((l) => l.includes("not Slack's"));
+    // One line per refused request, naming who sent it and where it pointed.
+    expect(refusal).toHaveLength(1);
+    expect(refusal[0]).toContain('U0HOOK');
     expect(refusal.join('\n')).toContain(new URL(internalUrl).origin);
     expect(system.logLines.join('\n')).not.toContain('secret-path');
   });
