@@ -1,5 +1,6 @@
 import type { LogLevel as BoltLogLevel, Logger as BoltLogger } from '@slack/bolt';
 import { LOG_LEVELS, type LogLevelName } from './config.js';
+import { knownSecretsRedactor, REDACTED, redactEmails } from './redact.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
 export type LogFields = Record<string, unknown>;
@@ -21,8 +22,7 @@ export interface LoggerOptions {
   clock?: () => Date;
 }
 
-export const REDACTED = '[redacted]';
-const EMAIL_REDACTED = '[email]';
+export { REDACTED };
 
 /** Keys whose values are secrets whatever they hold (a Luminate form body, an HTTP header, Bolt's own debug output). */
 const SECRET_KEY = /token|secret|password|passwd|api_key|apikey|authorization|signature|cookie/i;
@@ -30,14 +30,6 @@ const SECRET_KEY = /token|secret|password|passwd|api_key|apikey|authorization|si
 const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
 /** `api_key=…` and `login_password=…` inside a URL-encoded body or query string. */
 const SECRET_PARAM = /\b(api_key|login_password|password|token)=[^&\s"]*/gi;
-/**
- * Email-shaped text, in whatever Luminate or Slack quote back (an error that echoes the
- * identifier): donor emails never reach the logs. Linear on any input: no nested quantifiers,
- * the two runs are split by an `@` neither contains, and the lookbehind lets a match start only
- * where a run of local-part characters starts, so no run is rescanned from each of its
- * characters. The domain needs no dot, so an address cut short by the length cap is still caught.
- */
-const EMAIL = /(?<![\w.%+-])[\w.%+-]+@[a-z0-9.-]+/gi;
 
 /**
  * Bounds on one line, so a 1 MB error body cannot become a 1 MB log line: each string
@@ -52,22 +44,7 @@ const MAX_DEPTH = 6;
 export function createRedactor(secrets: readonly string[]): (text: string) => string {
   const known = knownSecretsRedactor(secrets);
   return (text) =>
-    known(text)
-      .replace(SLACK_TOKEN, REDACTED)
-      .replace(SECRET_PARAM, (_m, key: string) => `${key}=${REDACTED}`)
-      .replace(EMAIL, EMAIL_REDACTED);
-}
-
-/** Exact secrets, raw, URL-encoded and JSON-escaped: plain substring search, no pattern. */
-function knownSecretsRedactor(secrets: readonly string[]): (text: string) => string {
-  // Longest first, so a secret that contains another is blanked whole.
-  const known = [...new Set(secrets)].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
-  const encodedForms = [...new Set(known.flatMap((s) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)]))];
-  return (text) => {
-    let out = text;
-    for (const secret of encodedForms) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    return out;
-  };
+    redactEmails(known(text).replace(SLACK_TOKEN, REDACTED).replace(SECRET_PARAM, (_m, key: string) => `${key}=${REDACTED}`));
 }
 
 interface PlainContext {

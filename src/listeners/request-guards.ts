@@ -5,7 +5,7 @@ import type { AuditLog, Surface } from '../audit.js';
 import { CARD_ACTIONS } from '../slack/interaction-card.js';
 import { otherWorkspaceMessage } from '../slack/messages.js';
 import type { Logger } from '../logger.js';
-import type { ResponseUrls } from '../slack/response-url.js';
+import { originOf, type ResponseUrls } from '../slack/response-url.js';
 
 /** The workspace (and Enterprise Grid org) the bot token belongs to, from `auth.test`. */
 export interface OwnWorkspace {
@@ -77,8 +77,9 @@ export function responseUrlGuard(responseUrls: ResponseUrls, logger: Logger): Mi
   return async (args) => {
     const body = args.body as unknown as Body;
     const urls = [body.response_url, ...(Array.isArray(body.response_urls) ? body.response_urls.map((r) => field(r, 'response_url')) : [])];
-    if (urls.every((url) => typeof url !== 'string' || responseUrls.allowed(url))) return args.next();
-    logger.warn('refused a request whose response_url is not Slack\'s', { type: body.type ?? 'command', team: teamOf(body), user: userOf(body) });
+    const refused = urls.find((url): url is string => typeof url === 'string' && !responseUrls.allowed(url));
+    if (refused === undefined) return args.next();
+    logger.warn("refused a request whose response_url is not Slack's", { type: body.type ?? 'command', team: teamOf(body), user: userOf(body), origin: originOf(refused) });
     await (args as { ack?: Ack }).ack?.();
   };
 }

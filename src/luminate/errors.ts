@@ -1,3 +1,5 @@
+import { knownSecretsRedactor, redactEmails } from '../redact.js';
+
 /**
  * Every way a Luminate call can fail becomes one of these. Listeners never
  * see an undici or zod error; {@link describeLookupFailure} turns these into
@@ -54,20 +56,13 @@ const REASON_BY_CODE: Readonly<Record<string, LuminateErrorReason>> = {
 
 /** Most of Luminate's own text kept for an admin reading the log. */
 const MAX_QUOTED = 300;
-/**
- * Email-shaped text: Luminate can echo the request, and with it a donor's email. Bounded runs
- * on either side of one `@`, so the scan stays linear in the (already capped) text.
- */
-const EMAIL_SHAPED = /[^\s@<>"'(),;:]{1,64}@[^\s@<>"'(),;:]{1,253}/g;
 
 /**
  * Luminate's own words, fit for a log line: capped, without email-shaped text or the given
  * secrets (the logger redacts secrets again). Never for Slack: people read the bot's wording.
  */
 export function redactQuoted(text: string, secrets: readonly string[] = []): string {
-  let out = text.length > MAX_QUOTED * 4 ? text.slice(0, MAX_QUOTED * 4) : text;
-  for (const secret of secrets) if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join('[redacted]');
-  out = out.replace(EMAIL_SHAPED, '[email]');
+  const out = redactEmails(knownSecretsRedactor(secrets)(text.length > MAX_QUOTED * 4 ? text.slice(0, MAX_QUOTED * 4) : text));
   return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED - 1)}…` : out;
 }
 

@@ -50,19 +50,19 @@ export class ResponseUrls {
     this.#agent = new Agent({ connections, keepAliveTimeout: 30_000 });
   }
 
-  /** Whether the bot may post to `url`; a refusal is logged by origin only, since the path is a credential. */
+  /** Whether the bot may post to `url`. Callers that refuse log the origin only: the path is a credential. */
   allowed(url: string): boolean {
-    const origin = originOf(url);
-    if (this.#origins.has(origin)) return true;
-    this.#logger?.warn("refused a response_url that is not Slack's", { origin });
-    return false;
+    return this.#origins.has(originOf(url));
   }
 
   /** The poster for one payload's response_url. */
   to(url: string | undefined): Respond {
     return async (message) => {
       if (!url) throw new Error('the payload carried no response_url');
-      if (!this.allowed(url)) throw new ResponseUrlRefusedError(originOf(url));
+      if (!this.allowed(url)) {
+        this.#logger?.warn("refused a response_url that is not Slack's", { origin: originOf(url) });
+        throw new ResponseUrlRefusedError(originOf(url));
+      }
       const { statusCode, body } = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -81,7 +81,7 @@ export class ResponseUrls {
   }
 }
 
-function originOf(url: string): string {
+export function originOf(url: string): string {
   try {
     return new URL(url).origin;
   } catch {

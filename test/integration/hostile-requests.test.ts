@@ -106,8 +106,10 @@ describe("response_urls that are not Slack's", () => {
     await settle();
     expect(posted).toEqual([]);
     expect(system.luminate.requests).toHaveLength(0);
-    const refusal = system.logLines.filter((l) => l.includes("response_url that is not Slack's"));
-    expect(refusal.length).toBeGreaterThan(0);
+    const refusal = system.logLines.filter((l) => l.includes("not Slack's"));
+    // One line per refused request, naming who sent it and where it pointed.
+    expect(refusal).toHaveLength(1);
+    expect(refusal[0]).toContain('U0HOOK');
     expect(refusal.join('\n')).toContain(new URL(internalUrl).origin);
     expect(system.logLines.join('\n')).not.toContain('secret-path');
   });
@@ -177,6 +179,22 @@ describe('modal metadata', () => {
     await waitUntil(() => system.audit.length > 0, 5000, 'the audit line');
     expect(system.audit).toEqual([expect.objectContaining({ surface: 'modal', channel: 'C0DONORS', outcome: 'found' })]);
   });
+  // The card's buttons carry the channel in their value, which a signed payload can write as it likes;
+  // in a modal only the sealed metadata says where the form was opened.
+  it.each([['interaction_refresh'], ['interaction_share']])(
+    'a %s click in a modal opened without a channel, whose button names an allowed channel, is refused without a Luminate call',
+    async (actionId) => {
+      const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+      await system.interact(buttonClick({ actionId, value, user: 'U0META3', in: { modal: { privateMetadata: sealedOrigin(system, null) } } }));
+      // The clicker is answered in the modal either way; what matters is what was done for them.
+      const update = await system.slack.waitForCall('views.update');
+      await settle();
+      expect(JSON.stringify(update.args.view)).not.toContain('Sample Subject');
+      expect(system.luminate.requests).toHaveLength(0);
+      expect(system.slack.callsTo('chat.postMessage')).toHaveLength(0);
+      expect(system.audit.filter((a) => a.outcome !== 'denied')).toEqual([]);
+    },
+  );
 });
 
 describe('the server itself', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, createRedactor, REDACTED, toBoltLogger } from '../../src/logger.js';
+import { parseIdentifier } from '../../src/lookup/parse.js';
+import { LuminateApiError } from '../../src/luminate/errors.js';
 
 const SECRETS = ['xoxb-1234-secret-token', 'signing-s3cret', 'api-k3y-value', 'p@ss word&1'];
 
@@ -202,6 +204,18 @@ describe('logger', () => {
       logger.error('lookup failed', { error, body: 'email=jane@example.org&x=1', cut: `${'a'.repeat(4000)}mary@example.org` });
       expect(lines[0]).not.toMatch(/jane|example\.org|mary@/i);
       expect(lines[0]).toContain('[email]');
+    });
+
+    it('redacts every email the bot accepts as a donor, not only ASCII ones, and keeps stack paths readable', () => {
+      const { logger, lines } = capture();
+      const emails = ['josé@exämple.org', 'Ünïcode@example.org', "o'brien@example.org", 'ann!x@example.org'];
+      // The same addresses a person may type: what the bot sends, Luminate may echo back.
+      for (const email of emails) expect(parseIdentifier(email).ok, email).toBe(true);
+      logger.warn('echo', { quoted: emails.join(' and '), error: new LuminateApiError('999', `no donor ${emails.join(', ')}`) });
+      expect(lines[0]).not.toMatch(/jos|exämple|Ünï|brien|ann!|example\.org/i);
+      // A stack frame under node_modules/@scope is a path, not an address.
+      logger.error('failed', { where: '    at run (/app/node_modules/@slack/bolt/dist/App.js:12:3)' });
+      expect(lines[1]).toContain('/app/node_modules/@slack/bolt/dist/App.js');
     });
 
     it('redacts in time linear in the input, on hostile text up to 40 000 characters', () => {

@@ -15,6 +15,17 @@ export function inModal(body: BlockAction): body is BlockAction & { view: NonNul
 }
 
 /**
+ * The channel a click counts as coming from, for the access check and for Share. In a message,
+ * Slack reports the channel itself. In a modal, Slack reports none, and a button's value is the
+ * sender's to write: only the origin the bot sealed into the modal's metadata when the surface
+ * that opened it was checked (none for the global shortcut) counts.
+ */
+export function clickChannel(deps: ListenerDependencies, body: BlockAction, fromButton: string | null): string | null {
+  if (inModal(body)) return deps.origins.open(body.view.private_metadata).channelId;
+  return body.channel?.id ?? fromButton;
+}
+
+/**
  * What this process last wrote into each modal showing a card: Slack's `hash` for the view after
  * that write, and the channel the card was shared to from it. Slack has no views.get, so after a
  * `hash_conflict` this is the only way to re-read a modal: when the conflicting write was ours, its

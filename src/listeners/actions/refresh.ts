@@ -3,7 +3,7 @@ import { decodeCardReference } from '../../lookup/card-reference.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { sharedMessage } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
-import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
+import { clickChannel, inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
 /** Refresh: reads Luminate again, past the cache, and replaces the card. Access is checked again. */
 export function refreshCard(deps: ListenerDependencies, modals: ModalMemory) {
@@ -15,8 +15,7 @@ export function refreshCard(deps: ListenerDependencies, modals: ModalMemory) {
       deps.logger.warn('refresh clicked with an unreadable button value');
       return;
     }
-    // Where the click happened is Slack's word; where the card was asked for is ours. Prefer Slack's.
-    const channelId = inModal(body) ? reference.channelId : (body.channel?.id ?? reference.channelId);
+    const channelId = clickChannel(deps, body, reference.channelId);
     await deps.work.run(async () => {
       const result = await deps.flow.run(
         { userId: body.user.id, teamId: body.team?.id ?? null, channelId, surface: 'refresh' },

@@ -3,7 +3,7 @@ import { decodeCardReference, type CardReference } from '../../lookup/card-refer
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { shareFailedMessage, sharedMessage } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
-import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
+import { clickChannel, inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
 /** Errors from chat.postMessage that mean "the bot is not in that channel". */
 const NOT_A_MEMBER = /not_in_channel|channel_not_found/;
@@ -18,7 +18,7 @@ export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
     const { ack, body, action } = args;
     await ack();
     const reference = decodeCardReference((action as ButtonAction).value);
-    const channelId = inModal(body) ? reference?.channelId : (body.channel?.id ?? reference?.channelId);
+    const channelId = reference && clickChannel(deps, body, reference.channelId);
     if (!reference || !channelId) {
       await tellClicker(deps, args, modals, shareFailedMessage('no_channel'));
       return;
