@@ -142,6 +142,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
       rateLimit: new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
       audit,
       accessContact: config.access.contact,
+      logger,
       clock,
     }),
     audit,

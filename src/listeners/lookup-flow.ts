@@ -5,7 +5,9 @@ import type { InteractionLookup } from '../luminate/lookup.js';
 import type { LookupAnswers, Presentation } from '../lookup/answer-lookups.js';
 import type { Clock } from '../lookup/interaction-lookups.js';
 import type { SlackMessage } from '../slack/interaction-card.js';
-import { accessDeniedMessage, rateLimitedMessage } from '../slack/messages.js';
+import type { Logger } from '../logger.js';
+import { accessDeniedMessage, lookupFailureMessage, rateLimitedMessage } from '../slack/messages.js';
+import { within } from '../within.js';
 
 /** Who asked, from where, through which surface. */
 export interface LookupRequest {
@@ -32,6 +34,7 @@ export interface LookupFlowOptions {
   audit: AuditLog;
   /** `SLACK_ACCESS_CONTACT`: named in refusals. */
   accessContact: string | undefined;
+  logger: Logger;
   clock?: Clock;
 }
 
@@ -75,11 +78,15 @@ export class LookupFlow {
    * A refusal decided before any of the person's text is read (audited): access in full, reading
    * group membership when it must, then whether the rate limit would refuse a lookup now. Peeks
    * at the limit without counting, so opening a form costs no lookup; the lookup itself counts.
+   * With `withinMs`, a check still reading group membership after that long refuses as
+   * `check_failed` (try again): the surface has a trigger_id to use before it dies. The read
+   * goes on, so the membership is known when the person tries again.
    */
-  async refusalBeforeReading(request: LookupRequest): Promise<SlackMessage | undefined> {
+  async refusalBeforeReading(request: LookupRequest, { withinMs }: { withinMs?: number } = {}): Promise<SlackMessage | undefined> {
     const started = this.#clock();
     const { rateLimit } = this.#options;
-    const decision = await this.#options.access.check(this.#requester(request));
+    const check = this.#options.access.check(this.#requester(request));
+    const decision = withinMs === undefined ? await check : ((await within(check, withinMs)) ?? ({ allowed: false, reason: 'check_failed' } as const));
     const rate = decision.allowed ? rateLimit.peek(request.userId) : undefined;
     if (rate?.allowed) return undefined;
     this.#options.audit.lookup({ ...this.#base(request), interactionId: null, identifierKind: null, outcome: decision.allowed ? 'rate_limited' : 'denied', cached: false, ms: this.#clock() - started });
@@ -87,8 +94,19 @@ export class LookupFlow {
     return rateLimitedMessage(rateLimit.perMinute, rate && !rate.allowed ? rate.retryAfterMs : 0);
   }
 
-  async run(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation, { refresh = false } = {}): Promise<FlowResult> {
+  /** Never rejects: every surface posts what this resolves to, so a bug becomes the bot's own failure message. */
+  async run(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation, options: { refresh?: boolean } = {}): Promise<FlowResult> {
     const started = this.#clock();
+    try {
+      return await this.#run(request, lookup, presentation, started, options);
+    } catch (error) {
+      this.#options.logger.error('lookup failed unexpectedly', { error, interactionId: lookup.interactionId, identifierKind: lookup.identifier.kind });
+      this.#audit(request, lookup, 'error', false, this.#clock() - started);
+      return { message: lookupFailureMessage(error, lookup), allowed: true, found: false };
+    }
+  }
+
+  async #run(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation, started: number, { refresh = false }: { refresh?: boolean }): Promise<FlowResult> {
     const decision = await this.#options.access.check(this.#requester(request));
     if (!decision.allowed) {
       this.#audit(request, lookup, 'denied', false, this.#clock() - started);
@@ -150,3 +168,4 @@ export class LookupFlow {
     });
   }
 }
+

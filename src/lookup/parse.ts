@@ -1,5 +1,5 @@
 import type { ConstituentIdentifier, InteractionLookup } from '../luminate/lookup.js';
-import { stripBidiControls } from '../slack/mrkdwn.js';
+import { stripBidiControls } from '../unicode.js';
 
 /** A parse either yields a value or a plain-text problem fit to show a person (escape it for mrkdwn). */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };

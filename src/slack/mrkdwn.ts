@@ -5,6 +5,8 @@
  * Slack reject the whole message.
  */
 
+import { stripBidiControls } from '../unicode.js';
+
 /** Block Kit limits that apply to what the bot sends. */
 export const LIMITS = {
   blocksPerMessage: 50,
@@ -26,17 +28,6 @@ export const LIMITS = {
 
 export const ELLIPSIS = '…';
 
-/**
- * Unicode's bidirectional controls (embeddings, overrides, isolates and the
- * invisible direction marks) make text display in another order than it is
- * stored: "Refund \u202Efdp.exe" reads as "Refund exe.pdf". Slack renders them,
- * so they are dropped from anything shown that came from Luminate or a person.
- */
-const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
-
-export function stripBidiControls(text: string): string {
-  return text.replace(BIDI_CONTROLS, '');
-}
 
 /** Escapes mrkdwn's control characters and drops bidirectional controls, the form untrusted text takes in mrkdwn. */
 export function escapeMrkdwn(text: string): string {

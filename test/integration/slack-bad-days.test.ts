@@ -135,6 +135,31 @@ describe('a user-group check that Slack does not answer', () => {
   }, 20_000);
 });
 
+describe('a message shortcut while a user-group check hangs', () => {
+  let system: StandInSystem;
+  beforeAll(async () => {
+    // Its own system: no membership read yet, as on the first shortcut after a start.
+    system = await startStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
+  });
+  afterAll(async () => {
+    expectNoSecretLeaked(system);
+    await system.stop();
+  });
+
+  it("a message shortcut whose form must open inside the trigger's 3 s does not wait out a hung group check: it says so at once", async () => {
+    system.slack.usergroups.set('S0DONORCARE', ['U0MEMBER']);
+    system.slack.hangingMethods.add('usergroups.users.list');
+    const started = Date.now();
+    await system.interact(messageShortcut({ text: 'about interaction 1000, which donor?', user: 'U0MEMBER', responseUrl: system.slack.newResponseUrl() }));
+    const told = await system.slack.waitForCall('chat.postEphemeral', 1, 4000);
+    // Inside the trigger's life, so a person told to retry is not left waiting on a form that can no longer open.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(String(told.args.text)).toMatch(/couldn't confirm your access just now/);
+    expect(system.slack.callsTo('views.open')).toHaveLength(0);
+    expect(system.audit.at(-1)).toMatchObject({ surface: 'message_shortcut', outcome: 'denied', interactionId: null });
+  });
+});
+
 describe('several allowed user groups, one of them gone', () => {
   let system: StandInSystem;
   beforeAll(async () => {

@@ -11,6 +11,12 @@ import type { ListenerDependencies } from '../types.js';
 
 export const MESSAGE_SHORTCUT_CALLBACK_ID = 'lookup_interaction_from_message';
 
+/**
+ * How long the access check may take before the shortcut gives up and asks the person to try
+ * again: a trigger_id lives about 3 s, and views.open gets up to 2 s of it.
+ */
+const ACCESS_CHECK_BEFORE_FORM_MS = 1000;
+
 interface ShortcutMessage {
   text?: string;
   ts: string;
@@ -40,7 +46,8 @@ export function messageShortcut(deps: ListenerDependencies) {
 
     // Nobody refused (by access or by the rate limit) gets the bot to read their message: the scan
     // is bounded, but it is still work a stranger should not be able to cause.
-    const refusal = await deps.flow.refusalBeforeReading(request);
+    // The form may be needed, and views.open must be on its way well inside the trigger's 3 s.
+    const refusal = await deps.flow.refusalBeforeReading(request, { withinMs: ACCESS_CHECK_BEFORE_FORM_MS });
     if (refusal) return post(refusal);
     const findings = findLookupInMessage(message.text ?? '');
     if (!findings.lookup) {

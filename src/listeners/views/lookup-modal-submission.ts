@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseIdentifier, parseInteractionId } from '../../lookup/parse.js';
 import { LOOKUP_MODAL, messageView } from '../../slack/lookup-modal.js';
-import { lookingUpMessage, lookupFailureMessage } from '../../slack/messages.js';
+import { lookingUpMessage } from '../../slack/messages.js';
+import { within } from '../../within.js';
 import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
 
@@ -43,11 +44,8 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
       return;
     }
     await deps.work.run(async () => {
-      // Whatever happens, the submission must be acked: a bug becomes the bot's own failure message.
-      const answer = deps.flow.run(request, lookup, presentation).catch((error: unknown) => {
-        deps.logger.error('lookup failed unexpectedly', { error, interactionId: lookup.interactionId });
-        return { message: lookupFailureMessage(error, lookup) };
-      });
+      // flow.run never rejects (a bug becomes the bot's own failure message), so the ack always goes out.
+      const answer = deps.flow.run(request, lookup, presentation);
       const quick = await within(answer, deps.slowNoticeMs);
       if (quick) {
         await ack({ response_action: 'update', view: messageView(quick.message, origin) });
@@ -76,19 +74,6 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
  * `slowNoticeMs` (well inside Slack's 3 s), and otherwise the update waits this long after the ack.
  */
 const VIEW_SETTLE_MS = 1000;
-
-/** The promise's value if it settles within `ms`, else undefined (the promise carries on). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
