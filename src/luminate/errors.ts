@@ -92,15 +92,16 @@ export class LuminateApiError extends LuminateError {
 }
 
 /**
- * Luminate answered, but with no interaction: its rule is that an absent value is
+ * Luminate answered, but without the record asked for: its rule is that an absent value is
  * hidden from the caller, so this is "not found, or not visible to the bot's
  * service account", about one record and never a sign that Luminate is unwell.
  */
 export class LuminateNotVisibleError extends LuminateError {
   override readonly name = 'LuminateNotVisibleError';
   readonly kind = 'not_visible';
-  constructor() {
-    super('Luminate answered without an interaction (not found, or hidden from the service account)');
+  /** `what` names what was asked for: "an interaction", "a constituent". */
+  constructor(what = 'an interaction') {
+    super(`Luminate answered without ${what} (not found, or hidden from the service account)`);
   }
 }
 
