@@ -1,20 +1,12 @@
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  IsolatedCircuitError,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  wrap,
-  type IPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, IsolatedCircuitError, type IPolicy } from 'cockatiel';
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import type { Logger } from '../logger.js';
 import { blocked, httpFailure, nonJsonFailure, parseJson } from './body.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateTimeoutError, LuminateUnavailableError } from './errors.js';
+import { resiliencePolicy, tooLateToRetry, type ResilienceOptions } from './resilience.js';
 import { errorResponseSchema } from './schema.js';
+
+export type { ResilienceOptions } from './resilience.js';
 
 export interface LuminateClientOptions {
   /** Site base, e.g. `https://secure2.convio.net/yourorg/site`; `/SRConsAPI` is appended. */
@@ -26,19 +18,6 @@ export interface LuminateClientOptions {
   timeoutMs: number;
   /** Most requests in flight at once; further calls wait for a free connection. */
   maxConnections: number;
-}
-
-/** How the client rides out Luminate's bad moments; defaults suit production, tests shorten them. */
-export interface ResilienceOptions {
-  /** Attempts per call, the first included, for transient failures of reads only. */
-  maxAttempts?: number;
-  /** First retry delay; later ones grow, with jitter, up to 1 s. */
-  retryDelayMs?: number;
-  /** Consecutive failed calls that open the circuit. */
-  breakerThreshold?: number;
-  /** Cool-down before one probe is let through. */
-  breakerCooldownMs?: number;
-  logger?: Logger;
 }
 
 export interface CallOptions {
@@ -65,9 +44,6 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * time than a normal answer takes would only add load and fail anyway.
  */
 const RETRY_NEEDS_SHARE = 0.5;
-/** Transient failures that came too late in the budget to be retried. */
-const tooLateToRetry = new WeakSet<LuminateError>();
-
 /**
  * The one way the bot talks to Luminate's server Constituent API (`SRConsAPI`): a form POST
  * with the credentials in the body (a query string ends up in proxy and server logs), `v=1.0`
@@ -213,33 +189,6 @@ function linkedController(parent: AbortSignal | undefined): AbortController & { 
   else parent?.addEventListener('abort', onAbort, { once: true });
   controller.unlink = () => parent?.removeEventListener('abort', onAbort);
   return controller;
-}
-
-/**
- * Retries inside a circuit breaker: the breaker counts whole calls, so one
- * call's retries are one failure, and a Luminate that keeps failing is left
- * alone for the cool-down instead of being hammered.
- */
-function resiliencePolicy(
-  { maxAttempts = 3, retryDelayMs = 100, breakerThreshold = 5, breakerCooldownMs = 30_000, logger }: ResilienceOptions,
-  timeoutMs: number,
-): IPolicy {
-  // A pause of at most a tenth of the budget, so a retry keeps most of what was left.
-  const maxDelay = Math.max(retryDelayMs, Math.min(1000, timeoutMs / 10));
-  const retries = retry(
-    handleWhen((e) => e instanceof LuminateError && e.transient && !tooLateToRetry.has(e)),
-    { maxAttempts: Math.max(0, maxAttempts - 1), backoff: new ExponentialBackoff({ initialDelay: retryDelayMs, maxDelay }) },
-  );
-  retries.onRetry((reason) => logger?.warn('retrying a Luminate call', { error: 'error' in reason ? reason.error : undefined, delayMs: Math.round(reason.delay) }));
-  // Only what says Luminate itself is unwell (timeouts, connection failures, 5xx) counts. An answer about
-  // one record (malformed, empty, mismatched, 404) does not: anyone could pause lookups for everyone with it.
-  const breaker = circuitBreaker(
-    handleWhen((e) => e instanceof LuminateTimeoutError || e instanceof LuminateUnavailableError),
-    { halfOpenAfter: breakerCooldownMs, breaker: new ConsecutiveBreaker(breakerThreshold) },
-  );
-  breaker.onBreak(() => logger?.error('Luminate keeps failing: pausing calls', { cooldownMs: breakerCooldownMs }));
-  breaker.onReset(() => logger?.info('Luminate answers again: calls resumed'));
-  return wrap(breaker, retries);
 }
 
 async function readCapped(body: Dispatcher.ResponseData['body'], status: number): Promise<string> {
