@@ -41,7 +41,7 @@ export const getUserInteractionsResponseSchema = z.union([
  * unless asked otherwise). An empty array is a donor with no interactions (in this range), not
  * an error; an unknown donor is an `errorResponse` as for `getInteraction`.
  */
-export function getUserInteractions(transport: LuminateTransport, query: InteractionListQuery, options?: CallOptions): Promise<InteractionSummary[]> {
+export async function getUserInteractions(transport: LuminateTransport, query: InteractionListQuery, options?: CallOptions): Promise<InteractionSummary[]> {
   return transport.read(
     {
       method: 'getUserInteractions',
