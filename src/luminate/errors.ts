@@ -151,15 +151,15 @@ export class LuminateCircuitOpenError extends LuminateUnavailableError {
 }
 
 /**
- * What was wrong with an answer that is not a usable `getInteraction` response:
+ * What was wrong with an answer that is not a usable response of the method called:
  * - `blocked`: a 403 that is not Luminate's `errorResponse` (a firewall's page), or an `errorResponse` without a code;
  * - `redirect`: a 3xx, not followed (a POST with credentials); where it pointed is in `locationHost`;
- * - `mismatch`: an interaction other than the one asked for;
+ * - `mismatch`: an interaction or constituent other than the one asked for;
  * - the rest: HTML, broken JSON, an empty body, the wrong shape, another HTTP status, too large.
  */
 export type BadResponseProblem = 'html' | 'not_json' | 'empty_body' | 'wrong_shape' | 'http_status' | 'blocked' | 'redirect' | 'mismatch' | 'too_large';
 
-/** An answer that is not a valid `getInteraction` response, or not the answer to the question asked. */
+/** An answer that is not a valid response of the method called, or not the answer to the question asked. */
 export class LuminateBadResponseError extends LuminateError {
   override readonly name = 'LuminateBadResponseError';
   readonly kind = 'bad_response';

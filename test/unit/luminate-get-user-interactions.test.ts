@@ -63,6 +63,8 @@ describe('stand-in getUserInteractions speaks the documented wire format', () =>
     expect(await ids('')).toHaveLength(25);
     expect(await ids('list_page_size=5&list_page_offset=2')).toEqual(['2010', '2011', '2012', '2013', '2014']);
     expect(await ids('list_page_size=5&list_record_offset=2')).toEqual(['2002', '2003', '2004', '2005', '2006']);
+    const bySubject = await (await post(`${auth}&method=getUserInteractions&response_format=json&cons_id=1001010&interaction_subject=CONTACT%2012%20`)).json();
+    expect(bySubject).toMatchObject({ getUserInteractionsResponse: { interaction: { interactionId: '2011' } } });
   });
 
   it('answers XML by default: repeated interaction elements', async () => {
