@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { SAMPLE_CONSTITUENTS, type SampleConstituent, type WireInteraction } from './sample-data.js';
+import { consRecord, listInteractions } from './luminate-donors.js';
 
 /**
  * A stand-in for Luminate Online's `SRConsAPI` on loopback, speaking the
@@ -20,7 +21,9 @@ import { SAMPLE_CONSTITUENTS, type SampleConstituent, type WireInteraction } fro
  * - `v=1.0` is required. Luminate's answer to a missing or other `v` is not
  *   documented: missing gets code 10 (required parameter missing), any value
  *   but `1.0` code 1 (unable to process), each with status 403.
- * - Method names are case-sensitive (`getinteraction` gets code 17).
+ * - Method names are case-sensitive (`getinteraction` gets code 17). It answers
+ *   `getInteraction`, `getUser` and `getUserInteractions` (see `luminate-donors.ts`),
+ *   each with the same identifier precedence and error codes.
  * - `response_format=json` gives JSON; anything else, or none, XML (the default).
  *
  * Switchable where Luminate's behaviour is not confirmed, so tests can run both ways:
@@ -63,7 +66,7 @@ export type LuminateFault =
   /** The real answer (or errorResponse) after a UTF-8 byte-order mark. */
   | { kind: 'bom' }
   /**
-   * A status 200 `getInteractionResponse` holding no interaction:
+   * A status 200 answer (the method's root: `getInteractionResponse`, `getConsResponse`, `getUserInteractionsResponse`) holding nothing:
    * `missing` `{"getInteractionResponse":{}}`, `null` `{"interaction":null}`, `empty_list` `{"interaction":[]}`,
    * `empty_response` `{"getInteractionResponse":""}` (an empty element turned into JSON), `empty_object` `{}`.
    */
@@ -95,6 +98,8 @@ export interface SeenRequest {
   primaryEmail: string | null;
   responseFormat: string | null;
   credentialsAccepted: boolean;
+  /** Every parameter but the credentials, as the stand-in read them (paging, filters, `fields`…). */
+  methodParams: Record<string, string>;
 }
 
 export interface StandInLuminateOptions {
@@ -179,6 +184,11 @@ export class StandInLuminate {
     return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}${this.#options.sitePath}`;
   }
 
+  /** Requests for this API method (with or without good credentials). */
+  callCount(apiMethod: string): number {
+    return this.requests.filter((r) => r.apiMethod === apiMethod).length;
+  }
+
   /** Requests that reached `getInteraction` with good credentials. */
   get lookupCount(): number {
     return this.requests.filter((r) => r.apiMethod === 'getInteraction').length;
@@ -221,6 +231,7 @@ export class StandInLuminate {
         primaryEmail: params.get('primary_email'),
         responseFormat: params.get('response_format'),
         credentialsAccepted: false,
+        methodParams: Object.fromEntries([...params].filter(([k]) => !CREDENTIALS.has(k))),
       };
       this.requests.push(seen);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
@@ -243,8 +254,13 @@ export class StandInLuminate {
       if (version !== '1.0') return this.#error(res, params, '1', 'Unable to process request: unsupported API version.', quirk);
       const method = params.get('method');
       if (!method) return this.#error(res, params, '6', undefined, quirk);
-      if (method !== 'getInteraction') return this.#error(res, params, '17', undefined, quirk);
-      return this.#getInteraction(res, params, quirk);
+      if (method === 'getInteraction') return this.#getInteraction(res, params, quirk);
+      if (method !== 'getUser' && method !== 'getUserInteractions') return this.#error(res, params, '17', undefined, quirk);
+      if (!params.get('cons_id') && !params.get('member_id') && !params.get('primary_email')) return this.#error(res, params, '10', undefined, quirk);
+      const constituent = this.#constituent(res, params, quirk);
+      if (!constituent) return;
+      if (method === 'getUser') return this.#answer(res, params, 'getConsResponse', consRecord(constituent, params.get('fields'), quirk), quirk);
+      return this.#getUserInteractions(res, params, constituent, quirk);
     } finally {
       this.inFlight -= 1;
     }
@@ -256,18 +272,9 @@ export class StandInLuminate {
     const memberId = params.get('member_id');
     const email = params.get('primary_email');
     if (!interactionId || !/^\d+$/.test(interactionId) || (!consId && !memberId && !email)) return this.#error(res, params, '10', undefined, quirk);
-
-    // Documented precedence: cons_id, then member_id, then primary_email.
+    const constituent = this.#constituent(res, params, quirk);
+    if (!constituent) return;
     const all = this.#options.constituents;
-    const sameEmail = this.emailMatch === 'exact' ? (a: string) => a === email : (a: string) => a.toLowerCase() === email!.toLowerCase();
-    const matches = consId
-      ? all.filter((c) => c.consId === consId)
-      : memberId
-        ? all.filter((c) => c.memberId === memberId)
-        : all.filter((c) => sameEmail(c.primaryEmail));
-    if (matches.length > 1) return this.#error(res, params, '8', undefined, quirk);
-    const constituent = matches[0];
-    if (!constituent) return this.#error(res, params, '16', undefined, quirk);
     const id = String(Number(interactionId));
     const owners = this.enforceOwnership ? [constituent] : all;
     const found = owners.flatMap((c) => c.interactions).find((i) => i.interactionId === id);
@@ -275,12 +282,41 @@ export class StandInLuminate {
     const interaction = found ?? (this.anyInteractionId && first ? { ...first, interactionId: id } : undefined);
     if (!interaction) return this.#error(res, params, '27', undefined, quirk);
 
-    const value = { interaction: quirk ? applyQuirk(quirk, interaction) : interaction };
+    return this.#answer(res, params, 'getInteractionResponse', { interaction: quirk ? applyQuirk(quirk, interaction) : interaction }, quirk);
+  }
+
+  #getUserInteractions(res: ServerResponse, params: URLSearchParams, constituent: SampleConstituent, quirk: AnswerQuirk | null): void {
+    const page = listInteractions(constituent, params);
+    if ('errorCode' in page) return this.#error(res, params, page.errorCode, page.message, quirk);
+    const items = page.items.map((item) => (quirk ? applyQuirk(quirk, item) : item)).map((item) => (Array.isArray(item) ? item[0] : item));
+    // Luminate's lists: an array for several, a bare object for one (unless a quirk asks for a one-item array), nothing for none.
+    const interaction = items.length === 0 ? undefined : items.length > 1 || quirk?.kind === 'one_item_list' && quirk.as === 'array' ? items : items[0];
+    return this.#answer(res, params, 'getUserInteractionsResponse', interaction === undefined ? {} : { interaction }, quirk);
+  }
+
+  /** The one constituent the identifier names, by the documented precedence; otherwise answers code 8 or 16 and returns undefined. */
+  #constituent(res: ServerResponse, params: URLSearchParams, quirk: AnswerQuirk | null): SampleConstituent | undefined {
+    const consId = params.get('cons_id');
+    const memberId = params.get('member_id');
+    const email = params.get('primary_email') ?? '';
+    // Documented precedence: cons_id, then member_id, then primary_email.
+    const all = this.#options.constituents;
+    const sameEmail = this.emailMatch === 'exact' ? (a: string) => a === email : (a: string) => a.toLowerCase() === email.toLowerCase();
+    const matches = consId
+      ? all.filter((c) => c.consId === consId)
+      : memberId
+        ? all.filter((c) => c.memberId === memberId)
+        : all.filter((c) => sameEmail(c.primaryEmail));
+    if (matches.length > 1) this.#error(res, params, '8', undefined, quirk);
+    else if (!matches[0]) this.#error(res, params, '16', undefined, quirk);
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  /** A success answer in the format asked for: JSON, or Luminate's default XML. */
+  #answer(res: ServerResponse, params: URLSearchParams, root: string, value: Record<string, unknown>, quirk: AnswerQuirk | null): void {
     const bom = quirk?.kind === 'bom' ? BOM : '';
-    if (params.get('response_format') === 'json') {
-      return send(res, 200, 'application/json;charset=UTF-8', bom + JSON.stringify({ getInteractionResponse: value }));
-    }
-    return send(res, 200, 'text/xml;charset=UTF-8', bom + toXml('getInteractionResponse', value));
+    if (params.get('response_format') === 'json') return send(res, 200, 'application/json;charset=UTF-8', bom + JSON.stringify({ [root]: value }));
+    return send(res, 200, 'text/xml;charset=UTF-8', bom + toXml(root, value));
   }
 
   #error(res: ServerResponse, params: URLSearchParams, code: string, message = MESSAGES[code] ?? 'Unable to process request.', quirk: AnswerQuirk | null = null): void {
@@ -329,10 +365,11 @@ export class StandInLuminate {
         req.socket.destroy();
         return true;
       case 'empty_answer': {
+        const root = ROOTS[params.get('method') ?? ''] ?? 'getInteractionResponse';
         const inner = { missing: {}, null: { interaction: null }, empty_list: { interaction: [] }, empty_response: '', empty_object: undefined }[fault.shape];
-        const value = inner === undefined ? {} : { getInteractionResponse: inner };
+        const value = inner === undefined ? {} : { [root]: inner };
         if (params.get('response_format') === 'json') send(res, 200, 'application/json;charset=UTF-8', JSON.stringify(value));
-        else send(res, 200, 'text/xml;charset=UTF-8', fault.shape === 'empty_object' ? XML_DECLARATION : toXml('getInteractionResponse', (inner ?? {}) as Record<string, unknown>));
+        else send(res, 200, 'text/xml;charset=UTF-8', fault.shape === 'empty_object' ? XML_DECLARATION : toXml(root, (inner ?? {}) as Record<string, unknown>));
         return true;
       }
       case 'redirect': {
@@ -371,13 +408,20 @@ export class StandInLuminate {
   }
 }
 
-type AnswerQuirk = Extract<LuminateFault, { kind: 'absent_fields' | 'null_fields' | 'null_strings' | 'one_item_list' | 'bom' }>;
+export type AnswerQuirk = Extract<LuminateFault, { kind: 'absent_fields' | 'null_fields' | 'null_strings' | 'one_item_list' | 'bom' }>;
 
 function isAnswerQuirk(fault: LuminateFault): fault is AnswerQuirk {
   return ['absent_fields', 'null_fields', 'null_strings', 'one_item_list', 'bom'].includes(fault.kind);
 }
 
 const BOM = '\uFEFF';
+const CREDENTIALS = new Set(['api_key', 'login_name', 'login_password']);
+/** Each method's response root. */
+const ROOTS: Readonly<Record<string, string>> = {
+  getInteraction: 'getInteractionResponse',
+  getUser: 'getConsResponse',
+  getUserInteractions: 'getUserInteractionsResponse',
+};
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** Shaped like the block pages CDNs and web application firewalls serve: HTML, status 403, no errorResponse. */
@@ -386,7 +430,7 @@ const FIREWALL_PAGE =
   '<p>You don\'t have permission to access "SRConsAPI" on this server.</p><p>Reference #18.2f5e1cb8.1764400000.1a2b3c4d</p></body></html>';
 
 /** The interaction as the quirk changes it; the stored sample is never touched. */
-function applyQuirk(quirk: AnswerQuirk, interaction: WireInteraction): unknown {
+export function applyQuirk(quirk: AnswerQuirk, interaction: WireInteraction): unknown {
   const copy: Record<string, unknown> = { ...interaction };
   switch (quirk.kind) {
     case 'absent_fields':

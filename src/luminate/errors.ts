@@ -87,15 +87,16 @@ export class LuminateApiError extends LuminateError {
 }
 
 /**
- * Luminate answered, but with no interaction: its rule is that an absent value is
+ * Luminate answered, but without the record asked for: its rule is that an absent value is
  * hidden from the caller, so this is "not found, or not visible to the bot's
  * service account", about one record and never a sign that Luminate is unwell.
  */
 export class LuminateNotVisibleError extends LuminateError {
   override readonly name = 'LuminateNotVisibleError';
   readonly kind = 'not_visible';
-  constructor() {
-    super('Luminate answered without an interaction (not found, or hidden from the service account)');
+  /** `what` names what was asked for: "an interaction", "a constituent". */
+  constructor(what = 'an interaction') {
+    super(`Luminate answered without ${what} (not found, or hidden from the service account)`);
   }
 }
 
@@ -145,15 +146,15 @@ export class LuminateCircuitOpenError extends LuminateUnavailableError {
 }
 
 /**
- * What was wrong with an answer that is not a usable `getInteraction` response:
+ * What was wrong with an answer that is not a usable response of the method called:
  * - `blocked`: a 403 that is not Luminate's `errorResponse` (a firewall's page), or an `errorResponse` without a code;
  * - `redirect`: a 3xx, not followed (a POST with credentials); where it pointed is in `locationHost`;
- * - `mismatch`: an interaction other than the one asked for;
+ * - `mismatch`: an interaction or constituent other than the one asked for;
  * - the rest: HTML, broken JSON, an empty body, the wrong shape, another HTTP status, too large.
  */
 export type BadResponseProblem = 'html' | 'not_json' | 'empty_body' | 'wrong_shape' | 'http_status' | 'blocked' | 'redirect' | 'mismatch' | 'too_large';
 
-/** An answer that is not a valid `getInteraction` response, or not the answer to the question asked. */
+/** An answer that is not a valid response of the method called, or not the answer to the question asked. */
 export class LuminateBadResponseError extends LuminateError {
   override readonly name = 'LuminateBadResponseError';
   readonly kind = 'bad_response';

@@ -37,3 +37,21 @@ export function lookupKey(lookup: InteractionLookup): string {
   const value = identifierValue(lookup.identifier);
   return `${lookup.interactionId}|${lookup.identifier.kind}|${lookup.identifier.kind === 'email' ? value.toLowerCase() : value}`;
 }
+
+/** The one identifier parameter Luminate's constituent methods take (sending several would let precedence pick). */
+export function identifierParams(identifier: ConstituentIdentifier): Record<string, string> {
+  switch (identifier.kind) {
+    case 'cons':
+      return { cons_id: identifier.consId };
+    case 'member':
+      return { member_id: identifier.memberId };
+    case 'email':
+      return { primary_email: identifier.email };
+  }
+}
+
+/** Whether an answer's constituent id is the one a `cons:` question asked about; a hidden (null) id is not a mismatch. */
+export function answersConsId(identifier: ConstituentIdentifier, consId: string | null): boolean {
+  if (identifier.kind !== 'cons' || consId === null) return true;
+  return consId.replace(/^0+(?=\d)/, '') === identifier.consId.replace(/^0+(?=\d)/, '');
+}

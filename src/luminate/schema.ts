@@ -28,18 +28,28 @@ export interface InteractionNote {
  * but empty. Both become null here, and so does the string "null", which some
  * sites' serialisers write for an empty value: it must never be shown.
  */
-const scalar = z
+export const scalar = z
   .union([z.string(), z.number(), z.boolean(), z.null()])
   .optional()
   .transform((v) => (v === null || v === undefined || v === 'null' ? null : String(v)));
 
 /** A list with one item arrives as a bare object; the bot needs only the first. */
-const oneOrFirst = <T extends z.ZodType>(item: T) =>
+export const oneOrFirst = <T extends z.ZodType>(item: T) =>
   z
     .union([item, z.array(item)])
     .optional()
     .nullable()
     .transform((v) => (Array.isArray(v) ? (v[0] ?? null) : (v ?? null)));
+
+/**
+ * Luminate's lists: several items are an array, exactly one a bare object, none a missing key
+ * (or, from some serialisers, null or an empty string). Always an array here.
+ */
+export const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z
+    .union([z.array(item), item, z.null(), z.literal('')])
+    .optional()
+    .transform((v): z.output<T>[] => (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]));
 
 const noteSchema = z.object({
   type: scalar,
@@ -50,7 +60,7 @@ const noteSchema = z.object({
   modifiedDate: scalar,
 });
 
-const interactionSchema = z.object({
+export const interactionSchema = z.object({
   interactionId: z.union([z.string().min(1), z.number()]).transform(String),
   interactionTypeId: scalar,
   categoryId: scalar,
@@ -61,18 +71,6 @@ const interactionSchema = z.object({
   note: oneOrFirst(noteSchema),
 });
 
-/**
- * `getInteractionResponse` itself may come back null or empty, or the whole answer be `{}` (an empty
- * response element dropped by the serialiser): no interaction, like a missing `interaction`. Only an
- * object with no keys at all counts as that; any other object without the element is the wrong shape.
- */
-export const getInteractionResponseSchema = z.union([
-  z.object({
-    getInteractionResponse: z.union([z.object({ interaction: oneOrFirst(interactionSchema) }), z.null(), z.literal('')]),
-  }),
-  z.strictObject({}),
-]);
-
 export const errorResponseSchema = z.object({
   errorResponse: z.object({
     code: z.union([z.string(), z.number()]).transform(String),
@@ -80,10 +78,8 @@ export const errorResponseSchema = z.object({
   }),
 });
 
-/** Validated JSON → {@link Interaction}, or null when the response held no interaction. */
-export function toInteraction(body: z.output<typeof getInteractionResponseSchema>): Interaction | null {
-  const raw = 'getInteractionResponse' in body && body.getInteractionResponse ? body.getInteractionResponse.interaction : null;
-  if (!raw) return null;
+/** One validated `interaction` item → {@link Interaction}. */
+export function toInteractionRecord(raw: z.output<typeof interactionSchema>): Interaction {
   // Built as literals, and a note's dates kept as the very strings of the interaction's when they are
   // equal, as they are until a note is edited: the cache holds thousands of these records.
   const note = raw.note && {

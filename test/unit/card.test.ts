@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getInteractionResponseSchema, toInteraction, type Interaction } from '../../src/luminate/schema.js';
+import { getInteractionResponseSchema, toInteraction } from '../../src/luminate/get-interaction.js';
+import type { Interaction } from '../../src/luminate/schema.js';
 import { renderInteractionCard, type CardContext } from '../../src/slack/interaction-card.js';
 import { LIMITS } from '../../src/slack/mrkdwn.js';
 
