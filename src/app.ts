@@ -132,7 +132,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
   let ownWorkspace: OwnWorkspace | undefined;
   // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
-  app.use(replayGuard(new MemoryReplayStore(), logger));
+  app.use(replayGuard(new MemoryReplayStore({ clock }), logger));
   app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
   registerListeners(app, {
