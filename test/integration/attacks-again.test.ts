@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
-import { expectNoSecretLeaked, waitUntil } from '../support/system.js';
+import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
+import { expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil } from '../support/system.js';
+import { encodeCardReference } from '../../src/lookup/card-reference.js';
 
 /** Attacks tried again on the fixed bot, each one a hole that was still open. */
 
@@ -32,5 +34,39 @@ describe('a replay of a request dated ahead of the bot clock', () => {
     expect(replay.body).toBe('');
     await new Promise((r) => setTimeout(r, 300));
     expect(system.audit).toHaveLength(1);
+  });
+});
+
+describe('LOG_LEVEL=debug', () => {
+  let system: StandInSystem;
+  beforeAll(async () => {
+    system = await startStandInSystem({ env: { LOG_LEVEL: 'debug' } });
+  });
+  afterAll(async () => {
+    expectNoSecretLeaked(system);
+    await system.stop();
+  });
+
+  it("keeps donor data out of Bolt's debug lines (which quote every Web API request and result)", async () => {
+    // The card in an ephemeral message (chat.postEphemeral), in a modal (views.update), shared (chat.postMessage),
+    // and a form prefilled with a donor (views.open).
+    await system.interact(messageShortcut({ text: 'interaction 1000 for member:JD-1001', responseUrl: system.slack.newResponseUrl() }));
+    await system.slack.waitForCall('chat.postEphemeral');
+    await system.interact(messageShortcut({ text: 'please look at member:FAM-2 thanks', responseUrl: system.slack.newResponseUrl() }));
+    await system.slack.waitForCall('views.open');
+    await modalAnswer(system, modalSubmission({ interactionId: '1000', donor: 'member:JD-1001', privateMetadata: sealedOrigin(system, 'C0DONORS') }));
+    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'member', memberId: 'JD-1001' } }, channelId: 'C0DONORS', threadTs: null });
+    await system.interact(buttonClick({ actionId: 'interaction_share', value, in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
+    await system.slack.waitForCall('chat.postMessage');
+    await new Promise((r) => setTimeout(r, 300));
+
+    // Debug still shows what Bolt did: the calls themselves are there.
+    expect(system.logLines.join('\n')).toContain("apiCall('chat.postMessage')");
+    expect(system.logLines.join('\n')).toContain("apiCall('views.open')");
+    // The subject and note of sample interaction 1000, its donor's record link, and the member id that prefilled the form are not.
+    // (The form's own placeholder names the sample ids, so those are not searched for.)
+    for (const donorText of ['Sample Subject', 'Lorem ipsum', 'consId=1001001', 'FAM-2']) {
+      expect(system.logLines.filter((line) => line.includes(donorText)).map((line) => line.slice(0, 200)), donorText).toEqual([]);
+    }
   });
 });
