@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
-import { expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil } from '../support/system.js';
+import { commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil } from '../support/system.js';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
 
 /** Attacks tried again on the fixed bot, each one a hole that was still open. */
@@ -68,5 +68,31 @@ describe('LOG_LEVEL=debug', () => {
     for (const donorText of ['Sample Subject', 'Lorem ipsum', 'consId=1001001', 'FAM-2']) {
       expect(system.logLines.filter((line) => line.includes(donorText)).map((line) => line.slice(0, 200)), donorText).toEqual([]);
     }
+  });
+});
+
+describe('Luminate down behind a large error page', () => {
+  let system: StandInSystem;
+  beforeAll(async () => {
+    system = await startStandInSystem();
+  });
+  afterAll(async () => {
+    expectNoSecretLeaked(system);
+    await system.stop();
+  });
+
+  it('a 503 whose page is over the 1 MB body cap reads as unavailable (and is retried), like a small one', async () => {
+    const page = `<html><body>${'<p>Scheduled maintenance.</p>'.repeat(60_000)}</body></html>`;
+    expect(page.length).toBeGreaterThan(1024 * 1024);
+    system.luminate.fault = { kind: 'status', status: 503, contentType: 'text/html', body: page };
+    const { answer: large } = await commandAnswer(system, '1000 cons:1001001');
+    const largeRequests = system.luminate.requests.length;
+    system.luminate.reset();
+    system.luminate.fault = { kind: 'status', status: 503, contentType: 'text/html', body: '<html><body>Scheduled maintenance.</body></html>' };
+    const { answer: small } = await commandAnswer(system, '1000 cons:1001001');
+    expect(small.text).toMatch(/unavailable/);
+    expect(large.text).toBe(small.text);
+    // 502/503/504 are retried (and counted by the circuit breaker), whatever the page's size.
+    expect(largeRequests).toBe(system.luminate.requests.length);
   });
 });
