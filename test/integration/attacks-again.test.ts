@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
@@ -94,5 +94,31 @@ describe('Luminate down behind a large error page', () => {
     expect(large.text).toBe(small.text);
     // 502/503/504 are retried (and counted by the circuit breaker), whatever the page's size.
     expect(largeRequests).toBe(system.luminate.requests.length);
+  });
+});
+
+describe('a signed request whose timestamp is not a number', () => {
+  let system: StandInSystem;
+  beforeAll(async () => {
+    system = await startStandInSystem();
+  });
+  afterAll(async () => {
+    expectNoSecretLeaked(system);
+    await system.stop();
+  });
+
+  beforeEach(() => {
+    system.audit.length = 0;
+    system.luminate.reset();
+  });
+
+  // Bolt refuses NaN, but Infinity is never older than 5 minutes: a request signed so would be valid for ever.
+  it.each(['Infinity', '1e400'])('is refused like a stale one (%s), not accepted for ever', async (timestamp) => {
+    const body = slashCommandBody({ text: '1000 cons:1001001', user_id: 'U0NOTIME', response_url: system.slack.newResponseUrl() });
+    const response = await postSigned(system.botUrl, system.signingSecret, body, { timestamp: timestamp as unknown as number });
+    expect(response.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(system.audit).toHaveLength(0);
+    expect(system.luminate.requests).toHaveLength(0);
   });
 });
