@@ -122,3 +122,22 @@ describe('a signed request whose timestamp is not a number', () => {
     expect(system.luminate.requests).toHaveLength(0);
   });
 });
+
+describe('Share from a modal', () => {
+  let system: StandInSystem;
+  beforeAll(async () => {
+    system = await startStandInSystem();
+  });
+  afterAll(async () => {
+    expectNoSecretLeaked(system);
+    await system.stop();
+  });
+
+  it('posts to the channel sealed into the modal, never to one named only by the button value', async () => {
+    // A button value is not sealed: a signed click can carry any channel in it, as the modal's metadata could before it was sealed.
+    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0ELSEWHERE', threadTs: null });
+    await system.interact(buttonClick({ actionId: 'interaction_share', value, in: { modal: { privateMetadata: sealedOrigin(system, 'C0DONORS') } } }));
+    await system.slack.waitForCall('chat.postMessage');
+    expect(system.slack.callsTo('chat.postMessage').map((c) => c.args.channel)).toEqual(['C0DONORS']);
+  });
+});

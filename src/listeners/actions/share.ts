@@ -18,13 +18,16 @@ export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
     const { ack, body, action } = args;
     await ack();
     const reference = decodeCardReference((action as ButtonAction).value);
-    const channelId = inModal(body) ? reference?.channelId : (body.channel?.id ?? reference?.channelId);
+    // In a modal, the channel and thread the bot sealed into it (what Slack reported when the form was opened),
+    // as for the form's submission: a button value is not sealed, so it cannot name where a card goes.
+    const origin = inModal(body) ? deps.origins.open(body.view.private_metadata) : null;
+    const channelId = origin ? origin.channelId : (body.channel?.id ?? reference?.channelId);
     if (!reference || !channelId) {
       await tellClicker(deps, args, modals, shareFailedMessage('no_channel'));
       return;
     }
     const userId = body.user.id;
-    const threadTs = reference.threadTs ?? (body.container as { thread_ts?: string } | undefined)?.thread_ts ?? null;
+    const threadTs = origin ? origin.threadTs : (reference.threadTs ?? (body.container as { thread_ts?: string } | undefined)?.thread_ts ?? null);
     await deps.work.run(async () => {
       const result = await deps.flow.run({ userId, teamId: body.team?.id ?? null, channelId, surface: 'share' }, reference.lookup, {
         kind: 'shared',
