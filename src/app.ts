@@ -14,7 +14,7 @@ import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
 import { toBoltLogger, type Logger } from './logger.js';
-import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_CONNECTIONS } from './server-limits.js';
+import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_BODY_BYTES, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
 
 /** Slack's Web API answers in well under a second; a call still open after this will not help the person waiting. */
@@ -80,6 +80,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
         // A long-running server answers Slack on ack(); holding the response until
         // the listener ends would put Luminate's latency inside Slack's 3 seconds.
         processBeforeResponse: false,
+        bodyLimit: MAX_BODY_BYTES,
       });
   if (receiver instanceof HTTPReceiver) refuseFutureTimestamps(receiver, logger);
 
@@ -132,7 +133,7 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
   let ownWorkspace: OwnWorkspace | undefined;
   // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
-  app.use(replayGuard(new MemoryReplayStore(), logger));
+  app.use(replayGuard(new MemoryReplayStore({ clock }), logger));
   app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
   registerListeners(app, {

@@ -190,6 +190,43 @@ export function createLogger({ level, secrets, write = writeStdoutLine, clock = 
 }
 
 /**
+ * Bolt's, the Web API client's and the Socket Mode client's debug lines that quote a whole payload,
+ * by the text before it: what the bot sends (cards, forms prefilled with a donor), what Slack returns
+ * (views.open and views.update echo the view) and what Slack sends (message text, form fields).
+ * That is donor data, which the logs never hold; the line itself, saying the call happened, stays.
+ */
+const PAYLOAD_PREFIXES = [
+  'http request body: ',
+  'http request result: ',
+  'Received a message on the WebSocket: ',
+  'Sending a WebSocket message: ',
+  'Unable to parse an incoming WebSocket message (will ignore): ',
+  'ack() call begins (body: ',
+  'ack() response sent (body: ',
+  'ack() response stored (body: ',
+];
+
+function withoutPayload(text: string): string {
+  const prefix = PAYLOAD_PREFIXES.find((p) => text.startsWith(p));
+  if (prefix === undefined) {
+    // Socket Mode's ack line: `Calling ack() - type: …, envelope_id: …, data: {the answer}`.
+    const data = text.startsWith('Calling ack() - ') ? text.indexOf(', data: ') : -1;
+    return data === -1 ? text : `${text.slice(0, data)}, data: [${text.length - data - 8} chars not logged]`;
+  }
+  const payload = text.slice(prefix.length);
+  // A result's ok and error are what a person debugging needs, and hold nothing about a donor.
+  if (prefix === 'http request result: ') {
+    try {
+      const { ok, error } = JSON.parse(payload) as { ok?: unknown; error?: unknown };
+      return `${prefix}${JSON.stringify({ ok, error })} [${payload.length} chars, the rest not logged]`;
+    } catch {
+      // Not JSON: fall through to the length alone.
+    }
+  }
+  return `${prefix}[${payload.length} chars not logged]`;
+}
+
+/**
  * Bolt and its Web API client log through this, so their lines are JSON, redacted and bounded too.
  * LOG_LEVEL alone decides what shows: Bolt's App calls `setLevel(logLevel ?? INFO)` on the logger
  * it is given, which would otherwise silence its debug lines whatever LOG_LEVEL says.
@@ -207,7 +244,7 @@ export function toBoltLogger(logger: Logger, level: LogLevelName): BoltLogger {
       // Objects stay fields, not text, so the logger bounds and redacts them like any other field.
       const fields: LogFields =
         others.length === 0 ? { source: 'bolt' } : others.length === 1 && first instanceof Error ? { source: 'bolt', error: first } : { source: 'bolt', args: others };
-      logger[lvl](text.length > 0 ? text.join(' ') : 'Bolt reported', fields);
+      logger[lvl](text.length > 0 ? withoutPayload(text.join(' ')) : 'Bolt reported', fields);
     };
   return {
     debug: at('debug'),

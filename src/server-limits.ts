@@ -17,8 +17,18 @@ export const SERVER_OPTIONS: ServerOptions = {
   connectionsCheckingInterval: 1_000,
 };
 
-/** Slack's own traffic to one bot is a handful of connections; a flood beyond this is refused at accept. */
-export const MAX_CONNECTIONS = 1_000;
+/**
+ * Slack's own traffic to one bot is a handful of connections; a flood beyond this is refused at accept.
+ * Each may hold a body up to MAX_BODY_BYTES before its signature can be checked, so this bounds what
+ * anyone reaching the port can make the bot buffer (about 256 MB).
+ */
+export const MAX_CONNECTIONS = 256;
+
+/**
+ * Bolt buffers a request whole before checking its signature (4 MB by default). Slack's largest payload,
+ * a message shortcut on a 40 000-character message with its blocks, URL-encoded, stays well under 1 MB.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Slack's signature window, both ways. */
 const MAX_SKEW_SECONDS = 5 * 60;
@@ -32,7 +42,8 @@ export function refuseFutureTimestamps(receiver: HTTPReceiver, logger: Logger, n
   const handle = receiver.requestListener;
   receiver.requestListener = (req, res) => {
     const stamp = Number(req.headers['x-slack-request-timestamp']);
-    if (req.method === 'POST' && Number.isFinite(stamp) && stamp > now() / 1000 + MAX_SKEW_SECONDS) {
+    // Infinity too: Bolt refuses NaN, but an endless date is never stale, so a request signed with one would never expire.
+    if (req.method === 'POST' && stamp > now() / 1000 + MAX_SKEW_SECONDS) {
       logger.warn('refused a request dated more than 5 minutes ahead', { aheadSeconds: Math.round(stamp - now() / 1000) });
       res.writeHead(401).end();
       return;

@@ -4,7 +4,7 @@ import type { Clock } from '../lookup/interaction-lookups.js';
 /**
  * Remembers which requests were already processed. Slack signs a request with
  * its timestamp and refuses nothing itself, so a captured request is valid for
- * the whole 5-minute signature window; remembering it that long is enough.
+ * the whole signature window; remembering it that long is enough.
  * Kept to one method so that a shared store (Redis) can stand in for it.
  */
 export interface ReplayStore {
@@ -12,8 +12,13 @@ export interface ReplayStore {
   firstSeen(key: string): boolean;
 }
 
-/** Slack's signature window: a request older than this is refused by the receiver anyway. */
-export const REPLAY_WINDOW_MS = 5 * 60_000;
+/**
+ * How long a signed request stays replayable after it first arrives. A signature is accepted
+ * from 5 minutes before its date (a later one is refused as dated ahead) to 5 minutes after
+ * (Bolt refuses it as stale), so a request dated ahead of this machine's clock (Slack's clock
+ * and ours skewed, or a forged date) is still valid up to 10 minutes after it was first seen.
+ */
+export const REPLAY_WINDOW_MS = 2 * 5 * 60_000;
 
 /**
  * In-memory store, bounded in entries so a flood of distinct signed requests

@@ -198,6 +198,9 @@ async function readCapped(body: Dispatcher.ResponseData['body'], status: number)
     size += (chunk as Buffer).length;
     if (size > MAX_BODY_BYTES) {
       body.destroy();
+      // Anything but a 200 is judged by its status and the start of its body (an errorResponse comes first),
+      // so a large 5xx page is still "unavailable", retried and counted by the breaker, not a bad answer.
+      if (status !== 200) break;
       throw new LuminateBadResponseError(`Response body larger than ${MAX_BODY_BYTES} bytes`, status, { problem: 'too_large' });
     }
     chunks.push(chunk as Buffer);

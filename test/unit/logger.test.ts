@@ -57,6 +57,25 @@ describe('logger', () => {
     expect(lines[0]).not.toContain('secret-token');
   });
 
+  it("keeps the payloads quoted by Bolt's, the Web API client's and Socket Mode's debug lines out, and the lines themselves in", () => {
+    const { logger, lines } = capture('debug');
+    const bolt = toBoltLogger(logger, 'debug');
+    const card = JSON.stringify({ text: 'Interaction 1000: Refund call', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Donor asked about a refund' } }] });
+    bolt.debug(`http request body: ${card}`);
+    bolt.debug(`http request result: ${JSON.stringify({ ok: false, error: 'invalid_blocks', view: JSON.parse(card) })}`);
+    bolt.debug(`Received a message on the WebSocket: ${JSON.stringify({ payload: { message: { text: 'Donor asked about a refund' } } })}`);
+    bolt.debug(`Calling ack() - type: interactive, envelope_id: e1, data: ${card}`);
+    bolt.debug(`ack() call begins (body: ${card})`);
+    bolt.debug("apiCall('chat.postMessage') start");
+    const text = lines.join('\n');
+    expect(text).not.toContain('refund');
+    expect(text).not.toContain('Refund');
+    expect(lines).toHaveLength(6);
+    expect(text).toContain('invalid_blocks');
+    expect(text).toContain('envelope_id: e1');
+    expect(text).toContain("apiCall('chat.postMessage') start");
+  });
+
   it("skips Bolt's lines below the level without turning their arguments into text", () => {
     const { logger, lines } = capture('info');
     let read = false;

@@ -3,7 +3,7 @@ import { decodeCardReference, type CardReference } from '../../lookup/card-refer
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { shareFailedMessage, sharedMessage } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
-import { clickChannel, inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
+import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
 /** Errors from chat.postMessage that mean "the bot is not in that channel". */
 const NOT_A_MEMBER = /not_in_channel|channel_not_found/;
@@ -18,13 +18,16 @@ export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
     const { ack, body, action } = args;
     await ack();
     const reference = decodeCardReference((action as ButtonAction).value);
-    const channelId = reference && clickChannel(deps, body, reference.channelId);
+    // In a modal, the channel and thread the bot sealed into it (what Slack reported when the form was opened),
+    // as for the form's submission: a button value is not sealed, so it cannot name where a card goes.
+    const origin = inModal(body) ? deps.origins.open(body.view.private_metadata) : null;
+    const channelId = origin ? origin.channelId : (body.channel?.id ?? reference?.channelId);
     if (!reference || !channelId) {
       await tellClicker(deps, args, modals, shareFailedMessage('no_channel'));
       return;
     }
     const userId = body.user.id;
-    const threadTs = reference.threadTs ?? (body.container as { thread_ts?: string } | undefined)?.thread_ts ?? null;
+    const threadTs = origin ? origin.threadTs : (reference.threadTs ?? (body.container as { thread_ts?: string } | undefined)?.thread_ts ?? null);
     await deps.work.run(async () => {
       const result = await deps.flow.run({ userId, teamId: body.team?.id ?? null, channelId, surface: 'share' }, reference.lookup, {
         kind: 'shared',
