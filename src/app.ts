@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import { AccessPolicy } from './access/access-policy.js';
+import { ChannelExposureCheck } from './access/channel-exposure.js';
 import { LookupRateLimit } from './access/rate-limit.js';
 import { createAuditLog, type AuditLog } from './audit.js';
 import type { Config } from './config.js';
@@ -147,6 +148,11 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
       clock,
     }),
     audit,
+    channels: new ChannelExposureCheck({
+      channelInfo: async (channel) => (await app.client.conversations.info({ channel })).channel ?? {},
+      onError: (channel, error) => logger.warn('conversations.info failed: not sharing into a channel Slack has not confirmed internal', { channel, error }),
+      clock,
+    }),
     responseUrls,
     origins: new ModalOrigins({ botToken: config.slack.botToken, requestSecret: (config.slack.signingSecret ?? config.slack.appToken)! }),
     views: views.views,

@@ -26,7 +26,8 @@ export interface ShareAuditEvent {
   threadTs: string | null;
   interactionId: number;
   identifierKind: IdentifierKind;
-  outcome: 'shared' | 'error';
+  /** `denied`: not posted, because Slack says (or does not deny) that people outside the organisation are in the channel. */
+  outcome: 'shared' | 'denied' | 'error';
 }
 
 export interface AuditLog {

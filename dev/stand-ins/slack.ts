@@ -45,6 +45,8 @@ export class StandInSlack {
   readonly rateLimitedMethods = new Map<string, number>();
   /** Web API methods that never answer (until close()): a Slack that accepts the connection and stalls. */
   readonly hangingMethods = new Set<string>();
+  /** `conversations.info` fields per channel id (`is_ext_shared: true` for Slack Connect); others answer as an ordinary internal channel. */
+  readonly channels = new Map<string, Record<string, unknown>>();
   /** What `apps.connections.open` hands out: the Socket Mode WebSocket to connect to. */
   socketModeUrl: string | null = null;
   /**
@@ -147,6 +149,7 @@ export class StandInSlack {
     this.views.clear();
     this.rateLimitedMethods.clear();
     this.hangingMethods.clear();
+    this.channels.clear();
   }
 
   async close(): Promise<void> {
@@ -215,6 +218,11 @@ export class StandInSlack {
       }
       case 'auth.test':
         return { ok: true, url: 'https://stand-in.slack.test/', team: 'Stand-in workspace', user: 'luminate-bot', team_id: teamId, user_id: botUserId, bot_id: 'B0BOT' };
+      case 'conversations.info': {
+        const id = String(args.channel);
+        const internal = { id, is_channel: true, is_private: false, is_shared: false, is_ext_shared: false, is_org_shared: false, is_pending_ext_shared: false };
+        return { ok: true, channel: { ...internal, ...this.channels.get(id) } };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${Date.now() / 1000}` };
       case 'chat.postMessage':

@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import type { ChannelExposureCheck } from '../access/channel-exposure.js';
 import type { AuditLog } from '../audit.js';
 import type { Logger } from '../logger.js';
 import type { ModalOrigins } from '../slack/lookup-modal.js';
@@ -11,6 +12,8 @@ export interface ListenerDependencies {
   /** Access check, lookup and audit, for every surface. */
   flow: LookupFlow;
   audit: AuditLog;
+  /** Whether a conversation is internal to the organisation (conversations.info): Share posts nowhere else. */
+  channels: Pick<ChannelExposureCheck, 'check'>;
   /** Posts to payloads' response_urls. */
   responseUrls: ResponseUrls;
   /** Seals and verifies where a modal was opened from. */

@@ -45,7 +45,7 @@ function everyMessage(): [string, SlackMessage][] {
     }
   }
   out.push(['rateLimitedMessage', messages.rateLimitedMessage(30, 12_345)]);
-  for (const reason of ['no_channel', 'not_member', 'rejected'] as const) out.push([`shareFailedMessage ${reason}`, messages.shareFailedMessage(reason)]);
+  for (const reason of ['no_channel', 'not_member', 'rejected', 'channel_external', 'channel_pending_external', 'channel_unconfirmed', 'channel_not_visible', 'channel_check_missing_scope', 'channel_check_failed'] as const) out.push([`shareFailedMessage ${reason}`, messages.shareFailedMessage(reason)]);
   out.push(['sharedMessage', messages.sharedMessage('C0SHARE')]);
   out.push(['formNotOpenedMessage', messages.formNotOpenedMessage()]);
   for (const lookup of lookups) {

@@ -1,7 +1,9 @@
 import type { ButtonAction } from '@slack/bolt';
 import { decodeCardReference, type CardReference } from '../../lookup/card-reference.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
-import { shareFailedMessage, sharedMessage } from '../../slack/messages.js';
+import type { ChannelExposure } from '../../access/channel-exposure.js';
+import type { ShareAuditEvent } from '../../audit.js';
+import { shareFailedMessage, sharedMessage, type ShareFailure } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
 import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
@@ -37,19 +39,33 @@ export function shareCard(deps: ListenerDependencies, modals: ModalMemory) {
       if (result.rateLimited || (result.allowed && !result.found)) return tellBesideCard(deps, args, modals, reference, result.message);
       if (!result.allowed) return replaceClickedCard(deps, args, modals, result.message);
 
+      const audit = (outcome: ShareAuditEvent['outcome']) =>
+        deps.audit.share({
+          user: userId,
+          team: body.team?.id ?? null,
+          channel: channelId,
+          threadTs,
+          interactionId: reference.lookup.interactionId,
+          identifierKind: reference.lookup.identifier.kind,
+          outcome,
+        });
+      // Before anything is posted, by chat.postMessage or the response_url: is anyone outside the organisation in there?
+      const exposure = await deps.channels.check(channelId);
+      if (exposure.kind !== 'internal') {
+        audit(exposure.kind === 'unknown' ? 'error' : 'denied');
+        return tellBesideCard(deps, args, modals, reference, shareFailedMessage(whyNotShared(exposure)));
+      }
+
       const shared = await postToChannel(deps, args, modals, reference, channelId, threadTs, result.message);
-      deps.audit.share({
-        user: userId,
-        team: body.team?.id ?? null,
-        channel: channelId,
-        threadTs,
-        interactionId: reference.lookup.interactionId,
-        identifierKind: reference.lookup.identifier.kind,
-        outcome: shared ? 'shared' : 'error',
-      });
+      audit(shared ? 'shared' : 'error');
       if (shared) await confirm(deps, args, modals, reference, channelId);
     });
   };
+}
+
+function whyNotShared(exposure: Exclude<ChannelExposure, { kind: 'internal' }>): ShareFailure {
+  if (exposure.kind !== 'unknown') return `channel_${exposure.kind}`;
+  return exposure.reason === 'missing_scope' ? 'channel_check_missing_scope' : 'channel_check_failed';
 }
 
 /** chat.postMessage keeps the thread; when the bot is not in the channel, the click's response_url can still post there. */
