@@ -32,7 +32,6 @@ export interface BotOptions {
 }
 
 export interface Bot {
-  readonly app: App;
   /**
    * Checks the bot token (`auth.test`) and starts receiving. HTTP mode listens
    * on `listen` (default: `PORT` on `HOST`, all interfaces when unset) and resolves its port.
@@ -159,7 +158,6 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   });
 
   return {
-    app,
     get pendingAnswers() {
       return work.size;
     },
