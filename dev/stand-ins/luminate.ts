@@ -189,9 +189,9 @@ export class StandInLuminate {
     return this.requests.filter((r) => r.apiMethod === apiMethod).length;
   }
 
-  /** Requests that reached `getInteraction` with good credentials. */
+  /** Requests for `getInteraction`, with or without good credentials: the lookups that reached Luminate. */
   get lookupCount(): number {
-    return this.requests.filter((r) => r.apiMethod === 'getInteraction').length;
+    return this.callCount('getInteraction');
   }
 
   reset(): void {
