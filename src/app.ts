@@ -33,7 +33,6 @@ export interface BotOptions {
 }
 
 export interface Bot {
-  readonly app: App;
   /**
    * Checks the bot token (`auth.test`) and starts receiving. HTTP mode listens
    * on `listen` (default: `PORT` on `HOST`, all interfaces when unset) and resolves its port.
@@ -165,7 +164,6 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   });
 
   return {
-    app,
     get pendingAnswers() {
       return work.size;
     },

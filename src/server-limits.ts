@@ -30,8 +30,8 @@ export const MAX_CONNECTIONS = 256;
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Slack's signature window, both ways. */
-const MAX_SKEW_SECONDS = 5 * 60;
+/** Slack's signature window, both ways: Bolt refuses a request more than this old, and this module one more than this ahead. */
+export const MAX_SKEW_SECONDS = 5 * 60;
 
 /**
  * Bolt refuses a signature more than 5 minutes old but not one dated in the

@@ -25,5 +25,3 @@ export function writeStdoutLine(line: string): void {
     setImmediate(flush);
   }
 }
-
-export { flush as flushStdoutLines };

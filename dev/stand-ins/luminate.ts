@@ -140,8 +140,8 @@ export class StandInLuminate {
   fault: LuminateFault | null = null;
   /** Applied one per request, before `fault`: a Luminate that fails, then recovers. */
   readonly nextFaults: (LuminateFault | null)[] = [];
-  /** Decides a fault per request when set (the soak test's random bad days); overrides the two above. */
-  faultFor: ((requestNumber: number) => LuminateFault | null) | null = null;
+  /** Decides a fault per request when set (the soak test's random bad days, one API method failing); overrides the two above. */
+  faultFor: ((requestNumber: number, request: SeenRequest) => LuminateFault | null) | null = null;
   latencyMs: number;
   /** See {@link StandInLuminateOptions}; may be changed between requests. */
   anyInteractionId: boolean;
@@ -189,9 +189,9 @@ export class StandInLuminate {
     return this.requests.filter((r) => r.apiMethod === apiMethod).length;
   }
 
-  /** Requests that reached `getInteraction` with good credentials. */
+  /** Requests for `getInteraction`, with or without good credentials: the lookups that reached Luminate. */
   get lookupCount(): number {
-    return this.requests.filter((r) => r.apiMethod === 'getInteraction').length;
+    return this.callCount('getInteraction');
   }
 
   reset(): void {
@@ -235,7 +235,7 @@ export class StandInLuminate {
       };
       this.requests.push(seen);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      const fault = this.#nextFault();
+      const fault = this.#nextFault(seen);
       if (fault && (await this.#injectFault(fault, req, res, params))) return;
       const quirk = fault && isAnswerQuirk(fault) ? fault : null;
 
@@ -327,8 +327,8 @@ export class StandInLuminate {
     return send(res, status, 'text/xml;charset=UTF-8', bom + toXml('errorResponse', errorResponse));
   }
 
-  #nextFault(): LuminateFault | null {
-    return this.faultFor ? this.faultFor(this.requests.length) : this.nextFaults.length > 0 ? this.nextFaults.shift()! : this.fault;
+  #nextFault(seen: SeenRequest): LuminateFault | null {
+    return this.faultFor ? this.faultFor(this.requests.length, seen) : this.nextFaults.length > 0 ? this.nextFaults.shift()! : this.fault;
   }
 
   /** Returns true when a fault answered (or deliberately did not answer) the request; answer quirks never do. */

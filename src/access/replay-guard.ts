@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../lookup/interaction-lookups.js';
+import { MAX_SKEW_SECONDS } from '../server-limits.js';
 
 /**
  * Remembers which requests were already processed. Slack signs a request with
@@ -18,7 +19,7 @@ export interface ReplayStore {
  * (Bolt refuses it as stale), so a request dated ahead of this machine's clock (Slack's clock
  * and ours skewed, or a forged date) is still valid up to 10 minutes after it was first seen.
  */
-export const REPLAY_WINDOW_MS = 2 * 5 * 60_000;
+export const REPLAY_WINDOW_MS = 2 * MAX_SKEW_SECONDS * 1000;
 
 /**
  * In-memory store, bounded in entries so a flood of distinct signed requests

@@ -14,8 +14,9 @@ const SKIPPED = (name: Check['name']): Check => ({ name, ok: false, detail: 'not
 
 /**
  * `npm run doctor`: is this deployment able to work? Checks every variable,
- * asks Slack who the token belongs to (`auth.test`), and makes one
- * authenticated call to Luminate. Prints what to fix, never a secret.
+ * asks Slack who the token belongs to (`auth.test`), and calls each Luminate
+ * method the bot's client reads with, authenticated, on a record that does not exist. Prints
+ * what to fix, never a secret.
  */
 export async function runDoctor(env: Readonly<Record<string, string | undefined>>): Promise<Check[]> {
   let config: Config;
@@ -52,29 +53,49 @@ async function checkSlack(config: Config): Promise<Check> {
 
 const IPV4 = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/;
 
+/** Constituent 0: real, authenticated calls that read nothing. */
+const NOBODY = { kind: 'cons', consId: '0' } as const;
+
+/**
+ * Every read method the bot calls, each with what needs it. Luminate grants API methods one by one
+ * (code 14), so an account allowed getInteraction can still be refused the others.
+ */
+const PROBES: readonly { method: string; neededFor: string; call: (client: LuminateClient) => Promise<unknown> }[] = [
+  { method: 'getInteraction', neededFor: 'constituent interactions', call: (c) => c.getInteraction({ interactionId: 0, identifier: NOBODY }) },
+  { method: 'getUser', neededFor: "constituent records (the donor's name on a card)", call: (c) => c.getUser(NOBODY) },
+  { method: 'getUserInteractions', neededFor: "constituent interactions (a donor's list)", call: (c) => c.getUserInteractions({ identifier: NOBODY, pageSize: 1, offset: 0 }) },
+];
+
 async function checkLuminate(config: Config): Promise<Check> {
   const endpoint = `${config.luminate.url}/SRConsAPI`;
+  const accepted = { ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
   const client = new LuminateClient(config.luminate, { maxAttempts: 1 });
+  // One attempt each, waiting the whole budget. The first call settles the credentials; the others only what they add.
+  const verdict = (probe: (typeof PROBES)[number]) =>
+    probe.call(client).then(
+      () => accepted,
+      (error: unknown) => luminateVerdict(error, endpoint, probe) ?? accepted,
+    );
   try {
-    // Interaction 0 of constituent 0: a real, authenticated call that reads nothing. One attempt, waiting the whole budget.
-    await client.getInteraction({ interactionId: 0, identifier: { kind: 'cons', consId: '0' } });
-    return { name: 'luminate', ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
-  } catch (error) {
-    return { name: 'luminate', ...luminateVerdict(error, endpoint) };
+    const [first, ...others] = PROBES;
+    const credentials = await verdict(first!);
+    if (credentials !== accepted) return { name: 'luminate', ...credentials };
+    const rest = await Promise.all(others.map(verdict));
+    return { name: 'luminate', ...(rest.find((v) => v !== accepted) ?? accepted) };
   } finally {
     await client.close();
   }
 }
 
-function luminateVerdict(error: unknown, endpoint: string): Omit<Check, 'name'> {
-  // Luminate searched for the record, so it had accepted the caller first.
-  if (error instanceof LuminateNotVisibleError) return { ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
+/** What a probe's failure says, or undefined when it shows the call was accepted (Luminate searched for the record). */
+function luminateVerdict(error: unknown, endpoint: string, { method, neededFor }: (typeof PROBES)[number]): Omit<Check, 'name'> | undefined {
+  if (error instanceof LuminateNotVisibleError) return undefined;
   if (error instanceof LuminateApiError) {
     switch (error.reason) {
       case 'not_found':
       case 'no_constituent':
       case 'ambiguous':
-        return { ok: true, detail: `the API key and the service account are accepted at ${endpoint}` };
+        return undefined;
       case 'cannot_process':
         // Code 1 also answers some bad input before any check of the caller is known to have run.
         return {
@@ -97,7 +118,7 @@ function luminateVerdict(error: unknown, endpoint: string): Omit<Check, 'name'> 
         };
       }
       case 'not_permitted':
-        return { ok: false, detail: 'the service account may not call getInteraction (code 14): give its admin group the API permission for constituent interactions' };
+        return { ok: false, detail: `the service account may not call ${method} (code 14): give its admin group the API permission for ${neededFor}` };
       default:
         return { ok: false, detail: `Luminate refused the call (code ${error.code}): check that LUMINATE_URL is the site base ending in /site` };
     }

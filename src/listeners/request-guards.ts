@@ -20,7 +20,8 @@ type Ack = (response?: unknown) => Promise<void>;
  * A signed request already processed is answered with an empty ack and
  * touches nothing: no audit line, no rate token, no card in the reply. Slack
  * itself never sends one user action twice; a repeat is someone replaying a
- * captured request inside the 5-minute signature window.
+ * captured request while its signature is still accepted (5 minutes either side
+ * of its date, so up to 10 minutes after it first arrives: REPLAY_WINDOW_MS).
  */
 export function replayGuard(store: ReplayStore, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {

@@ -90,7 +90,7 @@ function element(text: string, name: string, from: number): string | undefined {
 const NAMED: Readonly<Record<string, string>> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
 
 /** XML's five named entities and numeric ones (`&#233;`, `&#xE9;`), in one linear pass. */
-export function decodeXmlText(text: string): string {
+function decodeXmlText(text: string): string {
   return text
     .replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(lt|gt|quot|apos|amp));/g, (whole, dec?: string, hex?: string, named?: string) => {
       if (named) return NAMED[named]!;

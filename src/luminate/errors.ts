@@ -61,7 +61,7 @@ const MAX_QUOTED = 300;
  * Luminate's own words, fit for a log line: capped, without email-shaped text or the given
  * secrets (the logger redacts secrets again). Never for Slack: people read the bot's wording.
  */
-export function redactQuoted(text: string, secrets: readonly string[] = []): string {
+function redactQuoted(text: string, secrets: readonly string[] = []): string {
   const out = redactEmails(knownSecretsRedactor(secrets)(text.length > MAX_QUOTED * 4 ? text.slice(0, MAX_QUOTED * 4) : text));
   return out.length > MAX_QUOTED ? `${out.slice(0, MAX_QUOTED - 1)}…` : out;
 }

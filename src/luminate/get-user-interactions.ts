@@ -29,7 +29,7 @@ export const MAX_PAGE_SIZE = 100;
 /** `YYYY-MM-DD`, optionally with a time and an offset: what xsd:dateTime accepts, and nothing that could smuggle text. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
 
-export const getUserInteractionsResponseSchema = z.union([
+const getUserInteractionsResponseSchema = z.union([
   z.object({
     getUserInteractionsResponse: z.union([z.object({ interaction: oneOrMany(interactionSchema) }), z.null(), z.literal('')]),
   }),

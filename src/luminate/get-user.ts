@@ -28,7 +28,7 @@ const composite = <T extends z.ZodRawShape>(shape: T) =>
     .optional()
     .transform((v) => (typeof v === 'object' && v !== null ? v : null));
 
-export const getUserResponseSchema = z.union([
+const getUserResponseSchema = z.union([
   z.object({
     getConsResponse: z.union([
       z.object({

@@ -43,8 +43,17 @@ describe('npm run doctor', () => {
     expect(text).toMatch(/^✓ config {3}every variable is valid \(HTTP mode on port 3000\)$/m);
     expect(text).toContain('✓ slack    SLACK_BOT_TOKEN works: workspace "Stand-in workspace" (T0STANDIN), bot user @luminate-bot');
     expect(text).toContain('✓ luminate the API key and the service account are accepted');
-    expect(luminate.requests).toHaveLength(1);
-    expect(luminate.requests[0]!.credentialsAccepted).toBe(true);
+    // Each method the bot calls, once, with credentials Luminate accepted.
+    expect(luminate.requests.map((r) => r.apiMethod).sort()).toEqual(['getInteraction', 'getUser', 'getUserInteractions']);
+    expect(luminate.requests.every((r) => r.credentialsAccepted)).toBe(true);
+  });
+
+  // Code 14 is per method: an account allowed getInteraction may still be refused the donor's name or list.
+  it.each(['getUser', 'getUserInteractions'])('says when the service account may not call %s', async (method) => {
+    luminate.faultFor = (_n, request) => (request.apiMethod === method ? { kind: 'error', code: '14' } : null);
+    const { ok, checks } = await report();
+    expect(ok).toBe(false);
+    expect(checks.find((c) => c.name === 'luminate')!.detail).toMatch(new RegExp(`may not call ${method} \\(code 14\\)`));
   });
 
   it('names every bad variable and skips the live checks', async () => {
