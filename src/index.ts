@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const luminate = new LuminateClient(config.luminate, { logger });
-  const lookups = new InteractionLookups({ source: luminate, ...config.cache });
+  const lookups = new InteractionLookups({ source: luminate, donors: luminate, logger, ...config.cache });
   const bot = createBot({ config, logger, lookups });
 
   try {

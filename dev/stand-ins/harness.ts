@@ -47,7 +47,7 @@ export interface StandInSystemOptions {
    */
   resilience?: ResilienceOptions | 'production';
   /** How the stand-in Luminate settles what Luminate's documentation leaves open (both also settable later). */
-  luminate?: Pick<StandInLuminateOptions, 'emailMatch' | 'enforceOwnership'>;
+  luminate?: Pick<StandInLuminateOptions, 'emailMatch' | 'enforceOwnership' | 'constituents'>;
   /** Also copy log and audit lines here (the demo shows them on stderr). */
   echoLog?: (line: string) => void;
 }
@@ -64,7 +64,16 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const loginName = 'bot-api-admin';
   const loginPassword = fakeSecret('pw-');
 
-  const luminate = await StandInLuminate.start({ apiKey, loginName, loginPassword, latencyMs: options.luminateLatencyMs ?? 0, ...options.luminate });
+  const luminate = await StandInLuminate.start({
+    apiKey,
+    loginName,
+    loginPassword,
+    latencyMs: options.luminateLatencyMs ?? 0,
+    // The donor's name beside every card: never the card's answer, so the system's faults are the card's own
+    // bad day and tests count, order and break on the calls that carry it. getUser's own faults: methodFaults.
+    sparedByFaults: ['getUser'],
+    ...options.luminate,
+  });
   const slack = await StandInSlack.start({ botToken });
   const config = parseConfig({
     SLACK_BOT_TOKEN: botToken,
@@ -96,7 +105,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const resilience = options.resilience === 'production' ? {} : { retryDelayMs: 10, breakerThreshold: 1_000_000, ...options.resilience };
   const client = new LuminateClient(config.luminate, { ...resilience, logger });
   const clock = options.clock ?? Date.now;
-  const lookups = new InteractionLookups({ source: client, ...config.cache, clock });
+  const lookups = new InteractionLookups({ source: client, donors: client, logger, ...config.cache, clock });
   const bot = createBot({
     config,
     logger,

@@ -117,6 +117,8 @@ export interface StandInLuminateOptions {
   emailMatch?: EmailMatch;
   /** Whether an interaction must belong to the donor named (unconfirmed for Luminate); default true. */
   enforceOwnership?: boolean;
+  /** API methods that `fault`, `nextFaults` and `faultFor` leave alone; they still get `methodFaults`. */
+  sparedByFaults?: readonly string[];
 }
 
 export type EmailMatch = 'case-insensitive' | 'exact';
@@ -142,6 +144,8 @@ export class StandInLuminate {
   readonly nextFaults: (LuminateFault | null)[] = [];
   /** Decides a fault per request when set (the soak test's random bad days, one API method failing); overrides the two above. */
   faultFor: ((requestNumber: number, request: SeenRequest) => LuminateFault | null) | null = null;
+  /** A fault for every request to one API method, before all of the above: one method's bad day. */
+  methodFaults: Partial<Record<string, LuminateFault>> = {};
   latencyMs: number;
   /** See {@link StandInLuminateOptions}; may be changed between requests. */
   anyInteractionId: boolean;
@@ -159,7 +163,7 @@ export class StandInLuminate {
 
   private constructor(server: Server, options: StandInLuminateOptions) {
     this.#server = server;
-    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, ...options };
+    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, sparedByFaults: [], ...options };
     this.latencyMs = options.latencyMs ?? 0;
     this.anyInteractionId = options.anyInteractionId ?? false;
     this.emailMatch = options.emailMatch ?? 'case-insensitive';
@@ -199,6 +203,7 @@ export class StandInLuminate {
     this.fault = null;
     this.nextFaults.length = 0;
     this.faultFor = null;
+    this.methodFaults = {};
     this.inFlight = 0;
     this.maxInFlight = 0;
   }
@@ -235,7 +240,9 @@ export class StandInLuminate {
       };
       this.requests.push(seen);
       if (this.latencyMs > 0) await sleep(this.latencyMs);
-      const fault = this.#nextFault(seen);
+      const faulty = seen.apiMethod ?? '';
+      const spared = this.#options.sparedByFaults.includes(faulty);
+      const fault = (Object.hasOwn(this.methodFaults, faulty) ? this.methodFaults[faulty] : undefined) ?? (spared ? null : this.#nextFault(seen));
       if (fault && (await this.#injectFault(fault, req, res, params))) return;
       const quirk = fault && isAnswerQuirk(fault) ? fault : null;
 

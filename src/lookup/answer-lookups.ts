@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { constituentAdminUrl } from '../luminate/admin-url.js';
 import { isNotFound, LuminateError } from '../luminate/errors.js';
 import type { InteractionLookup } from '../luminate/lookup.js';
-import { renderInteractionCard, type CardOptions, type SlackMessage } from '../slack/interaction-card.js';
+import { donorName, renderInteractionCard, type CardOptions, type SlackMessage } from '../slack/interaction-card.js';
 import { lookupFailureMessage, refreshFailedNote, type RefreshFailure } from '../slack/messages.js';
 import type { Logger } from '../logger.js';
 import { describeAge } from '../slack/mrkdwn.js';
@@ -111,7 +111,8 @@ export class LookupAnswers {
     // The record is known by when it was fetched and what it is: two fetches in the same millisecond of
     // the same interaction and constituent (by email and by cons:, say) are the same record.
     const { interactionId, consId } = result.interaction;
-    const key = `${result.fetchedAt}\u0000${interactionId}\u0000${consId}\u0000${variant}`;
+    // The name arrives on its own (or not): a card rendered without it must not stand in for one with it.
+    const key = `${result.fetchedAt}\u0000${interactionId}\u0000${consId}\u0000${donorName(result.donor) ?? ''}\u0000${variant}`;
     let message = this.#rendered.get(key);
     if (!message) {
       message = this.#render(result, presentation, now);

@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import type { Constituent } from '../luminate/client.js';
 import type { Interaction } from '../luminate/schema.js';
 import { LIMITS, describeAge, mrkdwn, plainText, slackDate, truncateMrkdwn, escapeMrkdwn } from './mrkdwn.js';
 
@@ -17,6 +18,8 @@ export interface CardContext {
   now: number;
   /** Interaction type id → readable name (Luminate's API has no method that lists them). */
   typeNames: ReadonlyMap<string, string>;
+  /** Who the donor is, when Luminate said in time; without a name the card shows the constituent id alone. */
+  donor?: Constituent;
 }
 
 /** Action ids on the card; listeners register on these. */
@@ -67,6 +70,25 @@ function typeText(typeId: string | null, names: ReadonlyMap<string, string>): st
   return name ? `${mrkdwn(name, 200)} (${mrkdwn(typeId, 50)})` : `Type ${mrkdwn(typeId, 50)}`;
 }
 
+/** "First Last" on one line, or null when Luminate hides or empties both parts. */
+export function donorName(donor: Constituent | undefined): string | null {
+  const name = [donor?.firstName, donor?.lastName]
+    .filter((part): part is string => typeof part === 'string')
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return name === '' ? null : name;
+}
+
+/** Where a person looks first for who this is: the donor's name, with the id Luminate knows them by. */
+function constituentText(consId: string | null, donor: Constituent | undefined): string {
+  const name = donorName(donor);
+  if (name === null) return idText(consId);
+  // Cut on its own so the id always fits after it: the field's limit leaves room for both.
+  const shown = mrkdwn(name, 200);
+  return consId === null || consId === '' ? shown : `${shown} (${idText(consId)})`;
+}
+
 /** Each line quoted; `>` inside the note is already `&gt;`, so only these markers quote. */
 function quoteNote(text: string): string {
   const room = LIMITS.sectionText - NOTE_LABEL.length;
@@ -112,7 +134,7 @@ export function renderInteractionCard(interaction: Interaction, context: CardCon
       fields: [
         field('Interaction', idText(interaction.interactionId)),
         field('Type', typeText(interaction.typeId, context.typeNames)),
-        field('Constituent', idText(interaction.consId)),
+        field('Constituent', constituentText(interaction.consId, context.donor)),
         field('Category', idText(interaction.categoryId)),
         field('Created', slackDate(interaction.creationDate)),
         field('Created by', idText(interaction.createdBy)),

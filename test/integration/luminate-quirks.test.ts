@@ -263,13 +263,13 @@ describe('empty answers at the production resilience settings', () => {
         production.luminate.fault = { kind: 'empty_answer', shape };
         const { answer } = await commandAnswer(production, `${6000 + i} cons:1001001`);
         expect(answer.text).toMatch(/it was not found, or is not visible to the bot's service account\./);
-        expect(production.luminate.requests).toHaveLength(i + 1);
+        expect(production.luminate.lookupCount).toBe(i + 1);
       }
       expect(outcomes()).toEqual(Array(6).fill('not_found'));
       production.luminate.fault = null;
       const { answer } = await commandAnswer(production, '1001 cons:1001001');
       expect(answer.text).toBe('Interaction 1001: Phone call: Gift Aid question');
-      expect(production.luminate.requests).toHaveLength(7);
+      expect(production.luminate.lookupCount).toBe(7);
       expect(production.logLines.join('\n')).not.toContain('Luminate keeps failing');
       expectNoSecretLeaked(production);
     } finally {

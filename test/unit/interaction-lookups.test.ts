@@ -184,3 +184,40 @@ describe('InteractionLookups', () => {
     expect(lookups.peek(jane)).toBeUndefined();
   });
 });
+
+describe('InteractionLookups: the donor beside the interaction', () => {
+  const record = (consId: string | null): Interaction => ({ interactionId: '1000', typeId: '0', categoryId: '0', consId, createdBy: '1', creationDate: null, subject: 's', note: null });
+  const donor = (consId: string | null) => ({ consId, firstName: 'Jane', lastName: 'Doe', email: null });
+
+  it('shows no name about another constituent than the interaction’s; a hidden id on either side is no mismatch', async () => {
+    const cases: [string | null, string | null, boolean][] = [
+      ['1001001', '1001001', true],
+      ['1001001', '01001001', true],
+      ['1001001', '1009999', false],
+      [null, '1001001', true],
+      ['1001001', null, true],
+    ];
+    for (const [interactionCons, donorCons, shown] of cases) {
+      const lookups = new InteractionLookups({
+        source: { getInteraction: () => Promise.resolve(record(interactionCons)) },
+        donors: { getUser: () => Promise.resolve(donor(donorCons)) },
+        ttlSeconds: 300,
+        maxEntries: 10,
+      });
+      expect((await lookups.lookup(jane)).donor !== undefined).toBe(shown);
+    }
+  });
+
+  it('a cached name comes with a cached card, without a call', async () => {
+    let getUserCalls = 0;
+    const lookups = new InteractionLookups({
+      source: { getInteraction: () => Promise.resolve(record('1')) },
+      donors: { getUser: () => (getUserCalls++, Promise.resolve(donor('1'))) },
+      ttlSeconds: 300,
+      maxEntries: 10,
+    });
+    await lookups.lookup(jane);
+    expect(lookups.peek({ interactionId: 1000, identifier: { kind: 'email', email: 'JANE@example.org' } })?.donor?.firstName).toBe('Jane');
+    expect(getUserCalls).toBe(1);
+  });
+});
