@@ -47,7 +47,7 @@ export interface StandInSystemOptions {
    */
   resilience?: ResilienceOptions | 'production';
   /** How the stand-in Luminate settles what Luminate's documentation leaves open (both also settable later). */
-  luminate?: Pick<StandInLuminateOptions, 'emailMatch' | 'enforceOwnership' | 'constituents'>;
+  luminate?: Pick<StandInLuminateOptions, 'emailMatch' | 'enforceOwnership' | 'constituents' | 'sparedByFaults'>;
   /** Also copy log and audit lines here (the demo shows them on stderr). */
   echoLog?: (line: string) => void;
 }

@@ -57,6 +57,28 @@ describe('the circuit breaker at its production threshold', () => {
       expect(system.logLines.some((l) => l.includes('Luminate keeps failing'))).toBe(false);
     });
   });
+
+  it('a Luminate that is down for every method (the donor name too) opens it within five cards, and then nobody waits on it', async () => {
+    const system = await startStandInSystem({ resilience: 'production', luminate: { sparedByFaults: [] } });
+    try {
+      system.luminate.fault = { kind: 'status', status: 500 };
+      let failedCards = 0;
+      while (!system.logLines.some((l) => l.includes('Luminate keeps failing: pausing calls'))) {
+        expect((await commandAnswer(system, `${2200 + failedCards} cons:1001001`)).answer.text).toMatch(/unavailable right now/);
+        failedCards += 1;
+        expect(failedCards).toBeLessThanOrEqual(5);
+      }
+      // Each card's two calls count: the breaker opens before five cards have failed.
+      expect(failedCards).toBeLessThan(5);
+      const calls = system.luminate.requests.length;
+      const { answer } = await commandAnswer(system, '1000 cons:1001001');
+      expect(answer.text).toMatch(NOT_ANSWERING);
+      expect(system.luminate.requests.length).toBe(calls);
+      expectNoSecretLeaked(system);
+    } finally {
+      await system.stop();
+    }
+  });
 });
 
 describe('retries at their production defaults', () => {
