@@ -34,6 +34,7 @@ function everyMessage(): [string, SlackMessage][] {
       const d = messages.describeLookupFailure(error, lookup);
       out.push([`describeLookupFailure ${String(error)}`, { text: `${d.headline} ${d.action}`, blocks: [] }]);
       out.push([`lookupFailureMessage ${String(error)}`, messages.lookupFailureMessage(error, lookup)]);
+      out.push([`listFailureMessage ${String(error)}`, messages.listFailureMessage(error, lookup.identifier)]);
     }
     out.push(['lookingUpMessage', messages.lookingUpMessage(lookup)]);
   }

@@ -18,11 +18,23 @@ export const INTERACTION_COMMAND = '/interaction';
 export function interactionCommand(deps: ListenerDependencies) {
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const request: LookupRequest = { userId: command.user_id, teamId: command.team_id ?? null, channelId: command.channel_id ?? null, surface: 'command' };
-    const parsed = parseCommandText(command.text ?? '');
+    const parsed = parseCommandText(command.text ?? '', { typeNames: deps.typeNames });
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...usageMessage() });
     if (parsed.kind === 'invalid') {
       deps.flow.recordInvalid(request);
       return ack({ response_type: 'ephemeral', ...invalidInputMessage(parsed.problem) });
+    }
+    if (parsed.kind === 'list') {
+      const place = { channelId: request.channelId, threadTs: null };
+      const immediate = deps.lists.immediate(request, parsed.list, place);
+      if (immediate) return ack({ response_type: 'ephemeral', ...immediate.message });
+      await ack();
+      const respond = deps.responseUrls.to(command.response_url);
+      await deps.work.run(async () => {
+        const result = await deps.lists.run(request, parsed.list, place);
+        await respond({ response_type: 'ephemeral', ...result.message }).catch((error: unknown) => deps.logger.warn('could not post the list to response_url', { error }));
+      });
+      return;
     }
 
     const presentation: Presentation = {

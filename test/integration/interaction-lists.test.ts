@@ -1,0 +1,144 @@
+import type { types } from '@slack/bolt';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { checkBlockKit } from '../support/block-kit.js';
+import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+
+let system: StandInSystem;
+
+beforeAll(async () => {
+  system = await startStandInSystem({ slowNoticeMs: 400 });
+});
+afterAll(async () => {
+  expectNoSecretLeaked(system);
+  await system.stop();
+});
+beforeEach(() => {
+  system.luminate.reset();
+  system.luminate.latencyMs = 0;
+});
+
+type Section = { type: 'section'; text: { text: string; verbatim?: boolean }; accessory?: types.Button };
+const rows = (m: SlackMessageBody) => (m.blocks ?? []).filter((b): b is Section & types.KnownBlock => b.type === 'section' && 'accessory' in b && b.accessory !== undefined) as unknown as Section[];
+const buttons = (m: SlackMessageBody) => ((m.blocks ?? []).find((b) => b.type === 'actions') as types.ActionsBlock | undefined)?.elements as types.Button[] | undefined;
+const button = (m: SlackMessageBody, text: string) => buttons(m)?.find((b) => b.text.text === text);
+const listCalls = () => system.luminate.requests.filter((r) => r.apiMethod === 'getUserInteractions');
+
+describe('/interaction <donor> lists the donor’s interactions', () => {
+  it('lists ten of many, newest first, with Older and without Newer, privately', async () => {
+    const own = await startStandInSystem();
+    try {
+      const { ack, answer } = await commandAnswer(own, 'many@example.org');
+      expect(ack.body).toBe('');
+      expect(answer.response_type).toBe('ephemeral');
+      checkBlockKit(answer);
+      const shown = rows(answer);
+      expect(shown).toHaveLength(10);
+      expect(shown[0]!.text.text).toContain('Contact 300 of 300');
+      expect(shown[9]!.text.text).toContain('Contact 291 of 300');
+      expect(shown[0]!.text.text).toMatch(/<!date\^\d+\^/);
+      expect(shown[0]!.text.text).toContain('Email'); // type 3 by LUMINATE_INTERACTION_TYPES
+      expect(shown[0]!.text.verbatim).toBe(true);
+      expect(shown[0]!.accessory!.text.text).toBe('Open');
+      expect(allText(answer)).toContain('many@example.org');
+      expect(button(answer, 'Older')).toBeDefined();
+      expect(button(answer, 'Newer')).toBeUndefined();
+      expect(button(answer, 'Refresh')).toBeDefined();
+      const calls = own.luminate.requests.filter((r) => r.apiMethod === 'getUserInteractions');
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.methodParams).toMatchObject({ primary_email: 'many@example.org', list_page_size: '11', list_record_offset: '0', list_ascending: 'false' });
+      expect(own.luminate.lookupCount).toBe(0);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('lists a donor with one interaction without paging buttons', async () => {
+    const { answer } = await commandAnswer(system, 'one@example.org');
+    checkBlockKit(answer);
+    expect(rows(answer)).toHaveLength(1);
+    expect(rows(answer)[0]!.text.text).toContain('Only interaction');
+    expect(button(answer, 'Older')).toBeUndefined();
+    expect(button(answer, 'Newer')).toBeUndefined();
+  });
+
+  it('says plainly that a donor has no interactions: not an error', async () => {
+    const { answer } = await commandAnswer(system, 'none@example.org');
+    expect(answer.text).toBe('No interactions recorded for none@example.org.');
+    expect(allText(answer)).not.toMatch(/warning/);
+  });
+
+  it.each([
+    ['since:2021-01-01', { begin_date: '2021-01-01T00:00:00' }],
+    ['until:2021-12-31', { end_date: '2021-12-31T23:59:59' }],
+    ['since:2021-01-01 until:2021-03-31', { begin_date: '2021-01-01T00:00:00', end_date: '2021-03-31T23:59:59' }],
+    ['type:3', { interaction_type_id: '3' }],
+    ['type:Phone call', { interaction_type_id: '1' }],
+    ['TYPE:phone CALL since:2021-01-01', { interaction_type_id: '1', begin_date: '2021-01-01T00:00:00' }],
+  ])('passes the filters %j to Luminate', async (filters, params) => {
+    const { answer } = await commandAnswer(system, `cons:1001010 ${filters}`);
+    checkBlockKit(answer);
+    const calls = listCalls();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.methodParams).toMatchObject({ cons_id: '1001010', ...params });
+    for (const absent of ['begin_date', 'end_date', 'interaction_type_id']) if (!(absent in params)) expect(calls[0]!.methodParams).not.toHaveProperty(absent);
+    expect(rows(answer).length).toBeGreaterThan(0);
+    if ('interaction_type_id' in params && params.interaction_type_id === '1') for (const row of rows(answer)) expect(row.text.text).toContain('Phone call');
+  });
+
+  it.each([
+    ['many@example.org since:2021-13-01', /not a date for since/],
+    ['many@example.org until:2021-02-30', /not a date for until/],
+    ['many@example.org since:yesterday', /not a date for since/],
+    ['many@example.org since:2022-01-01 until:2021-01-01', /is after/],
+    ['many@example.org type:Lunch', /not an interaction type.*Phone call/],
+    ['many@example.org type:', /needs an interaction type/],
+    ['many@example.org since:2021-01-01 since:2022-01-01', /given twice/],
+    ['many@example.org sometime', /is not a filter/],
+    ['many@ since:2021-01-01', /not a valid email/],
+  ])('refuses %j with a specific problem, in the ack, without calling Luminate', async (text, problem) => {
+    const ack = await system.slashCommand(text);
+    const body = JSON.parse(ack.body) as SlackMessageBody;
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toMatch(problem);
+    expect(system.luminate.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['nobody@example.org', /No donor in Luminate Online matches \*nobody@example.org\*/],
+    ['family@example.org', /More than one constituent matches/],
+  ])('answers %s with the card’s failure wording', async (donor, headline) => {
+    const { answer } = await commandAnswer(system, donor);
+    expect(answer.text).toMatch(headline);
+  });
+
+  it.each([
+    ['16', /No donor in Luminate Online matches/],
+    ['8', /More than one constituent matches/],
+  ])('Luminate code %s on a list reads as for a card', async (code, headline) => {
+    system.luminate.fault = { kind: 'error', code, message: 'Unable to process request.' };
+    const { answer } = await commandAnswer(system, 'member:MANY-1 type:0');
+    expect(answer.text).toMatch(headline);
+  });
+
+  it('a Luminate failure becomes a clear message with no raw body', async () => {
+    system.luminate.fault = { kind: 'status', status: 500 };
+    const { answer } = await commandAnswer(system, 'one@example.org until:2030-01-01');
+    expect(answer.text).toMatch(/unavailable right now/);
+    expect(allText(answer)).not.toMatch(/getUserInteractionsResponse|stack/);
+  });
+
+  it('serves a repeated page from the cache in the ack (email case folded), then audits it without donor data', async () => {
+    await commandAnswer(system, 'one@example.org since:2020-01-01');
+    const again = await system.slashCommand('One@Example.org since:2020-01-01');
+    const cached = JSON.parse(again.body) as SlackMessageBody;
+    expect(rows(cached)).toHaveLength(1);
+    expect(allText(cached)).toContain('cached');
+    expect(listCalls()).toHaveLength(1);
+    const lines = system.audit.filter((a) => a.event === 'interaction.list').slice(-2);
+    expect(lines[0]).toMatchObject({ event: 'interaction.list', user: 'U0AGENT', surface: 'command', identifierKind: 'email', filters: { since: true, until: false, typeId: null }, page: 0, rows: 1, outcome: 'found', cached: false });
+    expect(lines[1]).toMatchObject({ outcome: 'found', cached: true, rows: 1 });
+    expect(Object.keys(lines[1]!).sort()).toEqual(['at', 'cached', 'channel', 'event', 'filters', 'identifierKind', 'ms', 'outcome', 'page', 'rows', 'surface', 'team', 'user']);
+    expect(JSON.stringify(system.audit)).not.toMatch(/example\.org|Olive|Single|Only interaction|2020-01-01/i);
+  });
+});
