@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { checkBlockKit } from '../support/block-kit.js';
+import { buttonClick } from '../support/payloads.js';
 import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;
@@ -140,5 +141,100 @@ describe('/interaction <donor> lists the donor’s interactions', () => {
     expect(lines[1]).toMatchObject({ outcome: 'found', cached: true, rows: 1 });
     expect(Object.keys(lines[1]!).sort()).toEqual(['at', 'cached', 'channel', 'event', 'filters', 'identifierKind', 'ms', 'outcome', 'page', 'rows', 'surface', 'team', 'user']);
     expect(JSON.stringify(system.audit)).not.toMatch(/example\.org|Olive|Single|Only interaction|2020-01-01/i);
+  });
+});
+
+/** Clicks a button on an ephemeral message and resolves with what replaced it. */
+async function click(target: StandInSystem, value: string | undefined, actionId: string): Promise<SlackMessageBody> {
+  const responseUrl = target.slack.newResponseUrl();
+  await target.interact(buttonClick({ actionId, value, in: { message: { channel: 'C0DONORS', responseUrl } } }));
+  const post = (await target.slack.waitForResponse(responseUrl)).body as SlackMessageBody;
+  expect(post.replace_original).toBe(true);
+  return post;
+}
+const older = (m: SlackMessageBody) => click(system, button(m, 'Older')!.value, 'interaction_list_older');
+const newer = (m: SlackMessageBody) => click(system, button(m, 'Newer')!.value, 'interaction_list_newer');
+
+describe('a list’s buttons', () => {
+  it('pages Older then Newer, newest first throughout', async () => {
+    const first = (await commandAnswer(system, 'member:MANY-1')).answer;
+    const second = await older(first);
+    checkBlockKit(second);
+    expect(rows(second)[0]!.text.text).toContain('Contact 290 of 300');
+    expect(button(second, 'Newer')).toBeDefined();
+    expect(listCalls().at(-1)!.methodParams).toMatchObject({ member_id: 'MANY-1', list_page_size: '11', list_record_offset: '10', list_ascending: 'false' });
+    const back = await newer(second);
+    expect(rows(back)[0]!.text.text).toContain('Contact 300 of 300');
+    expect(button(back, 'Newer')).toBeUndefined();
+    expect(system.audit.filter((a) => a.event === 'interaction.list').slice(-2).map((a) => [a.surface, a.page])).toEqual([
+      ['list_page', 1],
+      ['list_page', 0],
+    ]);
+  });
+
+  it('pages through all 300 interactions of many@ within every Block Kit limit, and stops', async () => {
+    let page = (await commandAnswer(system, 'many@example.org since:2019-01-01')).answer;
+    const seen: string[] = rows(page).map((r) => r.text.text);
+    for (let n = 1; button(page, 'Older'); n += 1) {
+      expect(n).toBeLessThan(31);
+      page = await older(page);
+      checkBlockKit(page);
+      seen.push(...rows(page).map((r) => r.text.text));
+    }
+    expect(seen).toHaveLength(300);
+    expect(new Set(seen.map((t) => /Contact (\d+) of/.exec(t)![1])).size).toBe(300);
+    expect(seen.at(-1)).toContain('Contact 1 of 300');
+  });
+
+  it('Open on a row shows that interaction’s full card, and Back to list returns to the same page', async () => {
+    const list = (await commandAnswer(system, 'one@example.org')).answer;
+    const card = await click(system, rows(list)[0]!.accessory!.value, 'interaction_list_open');
+    expect((card.blocks![0] as { text: { text: string } }).text.text).toBe('Only interaction');
+    expect(system.luminate.lookupCount).toBe(1);
+    expect(system.luminate.requests.find((r) => r.apiMethod === 'getInteraction')!.methodParams).toMatchObject({ interaction_id: '3100', primary_email: 'one@example.org' });
+    const cardButtons = buttons(card)!.map((b) => b.text.text);
+    expect(cardButtons).toEqual(['Back to list', 'Refresh', 'Share in channel', 'Open in Luminate']);
+    const again = await click(system, button(card, 'Back to list')!.value, 'interaction_list_back');
+    expect(rows(again)[0]!.text.text).toContain('Only interaction');
+    expect(system.audit.at(-1)).toMatchObject({ event: 'interaction.list', surface: 'list_back', cached: true });
+  });
+
+  it('a card looked up by id has no Back to list', async () => {
+    const { answer } = await commandAnswer(system, '3100 one@example.org');
+    expect(buttons(answer)!.map((b) => b.text.text)).not.toContain('Back to list');
+  });
+
+  it('Refresh reads Luminate again, past the cache', async () => {
+    const list = (await commandAnswer(system, 'cons:1001021')).answer;
+    const again = await system.slashCommand('cons:1001021');
+    expect(again.body).not.toBe('');
+    expect(listCalls()).toHaveLength(1);
+    const refreshed = await click(system, button(list, 'Refresh')!.value, 'interaction_list_refresh');
+    expect(rows(refreshed)).toHaveLength(1);
+    expect(allText(refreshed)).toContain('fetched just now');
+    expect(listCalls()).toHaveLength(2);
+    expect(system.audit.at(-1)).toMatchObject({ event: 'interaction.list', surface: 'refresh', cached: false });
+  });
+});
+
+describe('the rate limit counts pages', () => {
+  it('refuses the third page of a person allowed two lookups a minute, without calling Luminate', async () => {
+    const limited = await startStandInSystem({ env: { LOOKUP_RATE_PER_MINUTE: '2' } });
+    try {
+      const first = (await commandAnswer(limited, 'many@example.org')).answer;
+      const responseUrl = limited.slack.newResponseUrl();
+      await limited.interact(buttonClick({ actionId: 'interaction_list_older', value: button(first, 'Older')!.value, in: { message: { channel: 'C0DONORS', responseUrl } } }));
+      const second = (await limited.slack.waitForResponse(responseUrl)).body as SlackMessageBody;
+      expect(rows(second)).toHaveLength(10);
+      const third = limited.slack.newResponseUrl();
+      await limited.interact(buttonClick({ actionId: 'interaction_list_older', value: button(second, 'Older')!.value, in: { message: { channel: 'C0DONORS', responseUrl: third } } }));
+      const refusal = (await limited.slack.waitForResponse(third)).body as SlackMessageBody;
+      expect(refusal.text).toMatch(/You've made 2 lookups in the last minute/);
+      expect(refusal.replace_original).toBe(false);
+      expect(limited.luminate.callCount('getUserInteractions')).toBe(2);
+      expect(limited.audit.at(-1)).toMatchObject({ event: 'interaction.list', outcome: 'rate_limited', page: 2 });
+    } finally {
+      await limited.stop();
+    }
   });
 });
