@@ -216,6 +216,11 @@ export function lookingUpMessage(lookup: InteractionLookup): SlackMessage {
   return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] }] };
 }
 
+export function lookingUpListMessage(identifier: ConstituentIdentifier): SlackMessage {
+  const text = `:hourglass_flowing_sand: Looking up the recent interactions of *${mrkdwn(formatIdentifier(identifier), 300)}* in Luminate Online…`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] }] };
+}
+
 export function usageMessage(): SlackMessage {
   const blocks: KnownBlock[] = [
     {

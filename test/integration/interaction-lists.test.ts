@@ -2,8 +2,8 @@ import type { types } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { checkBlockKit } from '../support/block-kit.js';
-import { buttonClick } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
+import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, type SlackMessageBody } from '../support/system.js';
 
 let system: StandInSystem;
 
@@ -235,6 +235,56 @@ describe('the rate limit counts pages', () => {
       expect(limited.audit.at(-1)).toMatchObject({ event: 'interaction.list', outcome: 'rate_limited', page: 2 });
     } finally {
       await limited.stop();
+    }
+  });
+});
+
+describe('the message shortcut and the form', () => {
+  it('a message naming only a donor gets their list, in the thread, only to the asker', async () => {
+    system.slack.reset();
+    await system.interact(messageShortcut({ text: 'Can someone check <mailto:many@example.org|many@example.org>? They called again.', threadTs: '1764300000.000100', responseUrl: system.slack.newResponseUrl() }));
+    const call = await system.slack.waitForCall('chat.postEphemeral');
+    expect(call.args).toMatchObject({ channel: 'C0DONORS', user: 'U0AGENT', thread_ts: '1764300000.000100', text: 'Interactions of many@example.org' });
+    const list = call.args as SlackMessageBody;
+    checkBlockKit(list);
+    expect(rows(list)).toHaveLength(10);
+    // Open from the thread's list keeps the thread for Share.
+    expect(JSON.parse(rows(list)[0]!.accessory!.value!)).toMatchObject({ i: 2299, c: 'C0DONORS', t: '1764300000.000100', l: { p: 0 } });
+    expect(system.slack.callsTo('views.open')).toHaveLength(0);
+  });
+
+  it('a message naming both still gets the card, and one naming neither still opens the form', async () => {
+    system.slack.reset();
+    await system.interact(messageShortcut({ text: 'interaction 3100 for one@example.org', responseUrl: system.slack.newResponseUrl() }));
+    expect((await system.slack.waitForCall('chat.postEphemeral')).args.text).toBe('Interaction 3100: Only interaction');
+    await system.interact(messageShortcut({ text: 'no donor here', responseUrl: system.slack.newResponseUrl() }));
+    const view = (await system.slack.waitForCall('views.open')).args.view as { blocks: { block_id?: string; optional?: boolean }[] };
+    expect(view.blocks.find((b) => b.block_id === 'interaction_id')?.optional).toBe(true);
+  });
+
+  it('the form with an empty interaction id shows the donor’s list, and its Older button updates the modal', async () => {
+    system.slack.reset();
+    const privateMetadata = sealedOrigin(system, 'C0DONORS');
+    const view = await modalAnswer(system, modalSubmission({ interactionId: ' ', donor: 'many@example.org', privateMetadata }));
+    const list = { text: '', blocks: view.blocks };
+    checkBlockKit(list);
+    expect(rows(list)).toHaveLength(10);
+    expect(system.audit.at(-1)).toMatchObject({ event: 'interaction.list', surface: 'modal', outcome: 'found' });
+    await system.interact(buttonClick({ actionId: 'interaction_list_older', value: button(list, 'Older')!.value, in: { modal: { privateMetadata: view.private_metadata } } }));
+    const updated = (await system.slack.waitForCall('views.update')).args.view as { blocks: types.KnownBlock[] };
+    expect(rows({ blocks: updated.blocks })[0]!.text.text).toContain('Contact 290 of 300');
+  });
+
+  it('the form still refuses a bad interaction id inline', async () => {
+    const ack = await system.interact(modalSubmission({ interactionId: 'abc', donor: 'many@example.org' }));
+    expect(JSON.parse(ack.body)).toEqual({ response_action: 'errors', errors: { interaction_id: expect.stringMatching(/is not an interaction id/) } });
+    expect(system.luminate.requests).toHaveLength(0);
+  });
+
+  it('keeps list subjects and donors out of the logs, even at LOG_LEVEL=debug', () => {
+    expect(system.logLines.length).toBeGreaterThan(0);
+    for (const donorText of ['Contact 29', 'Only interaction', 'many@example.org', 'one@example.org']) {
+      expect(system.logLines.filter((line) => line.includes(donorText)).map((line) => line.slice(0, 200)), donorText).toEqual([]);
     }
   });
 });

@@ -37,6 +37,7 @@ function everyMessage(): [string, SlackMessage][] {
       out.push([`listFailureMessage ${String(error)}`, messages.listFailureMessage(error, lookup.identifier)]);
     }
     out.push(['lookingUpMessage', messages.lookingUpMessage(lookup)]);
+    out.push(['lookingUpListMessage', messages.lookingUpListMessage(lookup.identifier)]);
   }
   out.push(['usageMessage', messages.usageMessage()]);
   out.push(['invalidInputMessage', messages.invalidInputMessage('<!here> is not an id & <that>')]);
