@@ -9,7 +9,7 @@ import { isNotFound, LuminateError } from '../luminate/errors.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessage } from '../slack/interaction-card.js';
 import { noInteractionsMessage, renderInteractionList } from '../slack/interaction-list.js';
-import { accessDeniedMessage, listFailureMessage, rateLimitedMessage } from '../slack/messages.js';
+import { accessDeniedMessage, listFailureMessage, rateLimitedMessage, refreshFailedNote } from '../slack/messages.js';
 import type { FlowResult, LookupRequest } from './lookup-flow.js';
 
 export interface ListFlowOptions {
@@ -77,6 +77,12 @@ export class ListFlow {
         this.#audit(request, list, isNotFound(error) ? 'not_found' : 'error', 0, false, ms());
         return { message: listFailureMessage(error, list.identifier), allowed: true, found: false };
       }
+      if (page.refreshFailure !== undefined) {
+        this.#options.logger.warn('refresh of a list failed, the cached page stays', { identifierKind: list.identifier.kind, page: list.page, error: page.refreshFailure });
+        this.#audit(request, list, 'error', page.rows.length, true, ms());
+        const note = refreshFailedNote({ kind: 'error', error: page.refreshFailure, lookup: { interactionId: 0, identifier: list.identifier } }, this.#clock() - page.fetchedAt);
+        return { message: this.#render(list, page, place, note), allowed: true, found: true };
+      }
       this.#audit(request, list, 'found', page.rows.length, page.cached, ms());
       return { message: this.#render(list, page, place), allowed: true, found: true };
     } catch (error) {
@@ -86,11 +92,11 @@ export class ListFlow {
     }
   }
 
-  #render(list: InteractionListRequest, page: ListPage, place: ListPlace): SlackMessage {
+  #render(list: InteractionListRequest, page: ListPage, place: ListPlace, footer?: string): SlackMessage {
     const { typeNames } = this.#options;
-    if (page.rows.length === 0 && list.page === 0) return noInteractionsMessage(list.identifier, list.filters, typeNames);
+    if (page.rows.length === 0 && list.page === 0 && footer === undefined) return noInteractionsMessage(list.identifier, list.filters, typeNames);
     return renderInteractionList(
-      { ...list, ...page, now: this.#clock(), typeNames },
+      { ...list, ...page, now: this.#clock(), typeNames, footer },
       {
         page: (n) => encodeListReference({ list: { ...list, page: n }, ...place }),
         row: (row) =>

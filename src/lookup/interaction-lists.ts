@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { DonorSource, InteractionSummary } from '../luminate/client.js';
+import { isNotFound } from '../luminate/errors.js';
 import { identifierValue } from '../luminate/lookup.js';
 import type { Clock } from './interaction-lookups.js';
 import type { InteractionListRequest } from './parse.js';
@@ -15,6 +16,8 @@ export interface ListPage {
   fetchedAt: number;
   /** Served from the cache rather than a call made for this request. */
   cached: boolean;
+  /** Set when a Refresh failed and this is the page already cached: why Luminate could not refresh it. */
+  refreshFailure?: unknown;
 }
 
 export interface InteractionListsOptions {
@@ -24,7 +27,7 @@ export interface InteractionListsOptions {
   clock?: Clock;
 }
 
-type Entry = Omit<ListPage, 'cached'>;
+type Entry = Omit<ListPage, 'cached' | 'refreshFailure'>;
 
 /**
  * The same key whatever way the page was asked for: an email's case is folded here only, as for
@@ -76,15 +79,23 @@ export class InteractionLists {
   }
 
   /**
-   * @param options.refresh read Luminate again even when a cached page is fresh.
+   * @param options.refresh read Luminate again even when a cached page is fresh; if that fails, the
+   *   cached page is returned with `refreshFailure` (only "not found" drops it).
    * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails.
    */
   async page(request: InteractionListRequest, { refresh = false }: { refresh?: boolean } = {}): Promise<ListPage> {
     const key = listKey(request);
     const before = this.#cache.peek(key, { allowStale: true });
     const status: LRUCache.Status<string, Entry, InteractionListRequest> = {};
-    const entry = await this.#cache.fetch(key, { context: request, forceRefresh: refresh, status });
-    if (status.fetchRejected) throw status.fetchError;
+    // A Refresh that fails keeps the cached page (lru-cache would otherwise drop it) and says why, as a card's does.
+    const entry = await this.#cache.fetch(key, { context: request, forceRefresh: refresh, status, allowStaleOnFetchRejection: refresh });
+    if (status.fetchRejected) {
+      if (!entry || isNotFound(status.fetchError)) {
+        if (entry) this.#cache.delete(key);
+        throw status.fetchError;
+      }
+      return { ...entry, cached: true, refreshFailure: status.fetchError };
+    }
     if (!entry) throw new Error('lru-cache fetch resolved without a value');
     return { ...entry, cached: entry === before };
   }

@@ -28,6 +28,8 @@ export interface ListView {
   cached: boolean;
   now: number;
   typeNames: ReadonlyMap<string, string>;
+  /** Already-safe mrkdwn after the freshness line, e.g. why a Refresh could not be done. */
+  footer?: string;
 }
 
 /** Button values, each within 2000 characters: the page's own (with its page number) and each row's card. */
@@ -87,7 +89,12 @@ export function renderInteractionList(view: ListView, buttons: ListButtons): Sla
     { type: 'divider' },
     {
       type: 'context',
-      elements: [{ ...VERBATIM, text: `From Luminate Online · ${freshness}.${view.rows.length > 0 ? ` Showing ${first}–${first + view.rows.length - 1}.` : ''}` }],
+      elements: [
+        {
+          ...VERBATIM,
+          text: truncateMrkdwn(`From Luminate Online · ${freshness}.${view.rows.length > 0 ? ` Showing ${first}–${first + view.rows.length - 1}.` : ''}${view.footer ? ` ${view.footer}` : ''}`, LIMITS.contextText),
+        },
+      ],
     },
   );
   const actions: types.Button[] = [];

@@ -54,6 +54,18 @@ describe('/interaction <donor> lists the donor’s interactions', () => {
     }
   });
 
+  it('acks at once while Luminate is slow, says it is looking, then replaces that with the list', async () => {
+    system.luminate.latencyMs = 1000;
+    const ack = await system.slashCommand('one@example.org type:0');
+    expect(ack.body).toBe('');
+    expect(ack.ms).toBeLessThan(500);
+    const notice = (await system.slack.waitForResponse(ack.responseUrl, 1, 3000)).body as SlackMessageBody;
+    expect(notice.text).toMatch(/Looking up the recent interactions of \*one@example.org\*/);
+    const final = (await system.slack.waitForResponse(ack.responseUrl, 2, 4000)).body as SlackMessageBody;
+    expect(final.replace_original).toBe(true);
+    expect(rows(final)).toHaveLength(1);
+  });
+
   it('lists a donor with one interaction without paging buttons', async () => {
     const { answer } = await commandAnswer(system, 'one@example.org');
     checkBlockKit(answer);
@@ -214,6 +226,21 @@ describe('a list’s buttons', () => {
     expect(allText(refreshed)).toContain('fetched just now');
     expect(listCalls()).toHaveLength(2);
     expect(system.audit.at(-1)).toMatchObject({ event: 'interaction.list', surface: 'refresh', cached: false });
+  });
+});
+
+describe('a list Refresh that fails', () => {
+  it('keeps the list on screen with a note saying why, and keeps the cached page', async () => {
+    const list = (await commandAnswer(system, 'member:MANY-1 type:1')).answer;
+    system.luminate.fault = { kind: 'status', status: 503 };
+    const kept = await click(system, button(list, 'Refresh')!.value, 'interaction_list_refresh');
+    expect(rows(kept)).toHaveLength(10);
+    expect(allText(kept)).toMatch(/Couldn't refresh: .*unavailable right now/);
+    checkBlockKit(kept);
+    expect(system.audit.at(-1)).toMatchObject({ event: 'interaction.list', surface: 'refresh', outcome: 'error', cached: true });
+    system.luminate.fault = null;
+    const again = await system.slashCommand('member:MANY-1 type:1');
+    expect(rows(JSON.parse(again.body) as SlackMessageBody)).toHaveLength(10);
   });
 });
 
