@@ -244,6 +244,21 @@ describe('a list Refresh that fails', () => {
   });
 });
 
+describe('access control covers lists', () => {
+  it('refuses a person not allowed, audits it, and never calls Luminate', async () => {
+    const closed = await startStandInSystem({ env: { SLACK_ALLOWED_USERS: 'U0SOMEONEELSE' } });
+    try {
+      const { answer } = await commandAnswer(closed, 'many@example.org since:2021-01-01');
+      expect(answer.text).toMatch(/You don't have access/);
+      expect(allText(answer)).not.toContain('Contact');
+      expect(closed.luminate.requests).toHaveLength(0);
+      expect(closed.audit.at(-1)).toMatchObject({ event: 'interaction.list', outcome: 'denied', filters: { since: true, until: false, typeId: null }, rows: 0 });
+    } finally {
+      await closed.stop();
+    }
+  });
+});
+
 describe('the rate limit counts pages', () => {
   it('refuses the third page of a person allowed two lookups a minute, without calling Luminate', async () => {
     const limited = await startStandInSystem({ env: { LOOKUP_RATE_PER_MINUTE: '2' } });
