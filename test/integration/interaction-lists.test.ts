@@ -66,6 +66,12 @@ describe('/interaction <donor> lists the donor’s interactions', () => {
     expect(rows(final)).toHaveLength(1);
   });
 
+  it('help shows the list, its filters and an example of each', async () => {
+    const body = JSON.parse((await system.slashCommand('help')).body) as SlackMessageBody;
+    for (const part of ['[since:YYYY-MM-DD] [until:YYYY-MM-DD] [type:&lt;id or name&gt;]', '/interaction jane@example.org`', 'type:Phone call', 'until:2025-06-30']) expect(allText(body)).toContain(part);
+    expect(system.luminate.requests).toHaveLength(0);
+  });
+
   it('lists a donor with one interaction without paging buttons', async () => {
     const { answer } = await commandAnswer(system, 'one@example.org');
     checkBlockKit(answer);
