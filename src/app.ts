@@ -14,6 +14,8 @@ import { ModalOrigins } from './slack/lookup-modal.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
 import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
+import { InteractionLists } from './lookup/interaction-lists.js';
+import { ListFlow } from './listeners/list-flow.js';
 import { toBoltLogger, type Logger } from './logger.js';
 import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_BODY_BYTES, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
@@ -25,6 +27,8 @@ export interface BotOptions {
   config: Config;
   logger: Logger;
   lookups: InteractionLookups;
+  /** Pages of donors' lists; without it (tests of other surfaces) a list request answers that something went wrong. */
+  lists?: InteractionLists;
   clock?: Clock;
   /** How long a lookup may take before the person is told it is still going. */
   slowNoticeMs?: number;
@@ -48,7 +52,7 @@ export interface Bot {
   readonly pendingAnswers: number;
 }
 
-export function createBot({ config, logger, lookups, clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
+export function createBot({ config, logger, lookups, lists = unavailableLists(), clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
   const boltLogger = toBoltLogger(logger, config.logLevel);
   const work = new WorkTracker({ logger });
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
@@ -136,16 +140,20 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
   app.use(replayGuard(new MemoryReplayStore({ clock }), logger));
   app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
+  // One limit for cards and lists: a page of a list counts as one lookup.
+  const rateLimit = new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock });
   registerListeners(app, {
     flow: new LookupFlow({
       answers,
       access,
-      rateLimit: new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
+      rateLimit,
       audit,
       accessContact: config.access.contact,
       logger,
       clock,
     }),
+    lists: new ListFlow({ lists, access, rateLimit, audit, typeNames: config.luminate.interactionTypeNames, accessContact: config.access.contact, logger, clock }),
+    typeNames: config.luminate.interactionTypeNames,
     audit,
     channels: new ChannelExposureCheck({
       channelInfo: async (channel) => (await app.client.conversations.info({ channel })).channel ?? {},
@@ -193,4 +201,9 @@ export function createBot({ config, logger, lookups, clock = Date.now, slowNotic
       return stopped;
     },
   };
+}
+
+function unavailableLists(): InteractionLists {
+  const source = { getUserInteractions: () => Promise.reject(new Error('no list source was given to createBot')) };
+  return new InteractionLists({ source, ttlSeconds: 0, maxEntries: 1 });
 }

@@ -2,7 +2,7 @@ import type { IdentifierKind } from './luminate/lookup.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
 /** Where a lookup came from. Names are an interface: admins' log queries match on them. */
-export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share';
+export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share' | 'list_page' | 'list_open' | 'list_back';
 /** `denied`: access refused; `rate_limited`: over LOOKUP_RATE_PER_MINUTE. Both never reach Luminate. */
 export type AuditOutcome = 'found' | 'not_found' | 'invalid' | 'denied' | 'rate_limited' | 'error';
 
@@ -30,9 +30,25 @@ export interface ShareAuditEvent {
   outcome: 'shared' | 'denied' | 'error';
 }
 
+/** A page of a donor's list. `filters` says which were used, never a value that could identify the donor. */
+export interface ListAuditEvent {
+  user: string;
+  team: string | null;
+  channel: string | null;
+  surface: Surface;
+  identifierKind: IdentifierKind | null;
+  filters: { since: boolean; until: boolean; typeId: string | null };
+  page: number;
+  rows: number;
+  outcome: AuditOutcome;
+  cached: boolean;
+  ms: number;
+}
+
 export interface AuditLog {
   lookup(event: LookupAuditEvent): void;
   share(event: ShareAuditEvent): void;
+  list(event: ListAuditEvent): void;
 }
 
 /**
@@ -66,6 +82,20 @@ export function createAuditLog({
         interactionId: e.interactionId,
         identifierKind: e.identifierKind,
         outcome: e.outcome,
+      }),
+    list: (e) =>
+      emit('interaction.list', {
+        user: e.user,
+        team: e.team,
+        channel: e.channel,
+        surface: e.surface,
+        identifierKind: e.identifierKind,
+        filters: e.filters,
+        page: e.page,
+        rows: e.rows,
+        outcome: e.outcome,
+        cached: e.cached,
+        ms: Math.round(e.ms),
       }),
   };
 }

@@ -4,6 +4,7 @@ import { ConfigError, parseConfig, secretsOf } from './config.js';
 import { createLogger } from './logger.js';
 import { LuminateClient } from './luminate/client.js';
 import { InteractionLookups } from './lookup/interaction-lookups.js';
+import { InteractionLists } from './lookup/interaction-lists.js';
 
 /** Slack retries a request after 3 s; orchestrators usually kill after 10 s. */
 const SHUTDOWN_GRACE_MS = 9000;
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const luminate = new LuminateClient(config.luminate, { logger });
   const lookups = new InteractionLookups({ source: luminate, donors: luminate, logger, ...config.cache });
-  const bot = createBot({ config, logger, lookups });
+  const lists = new InteractionLists({ source: luminate, ...config.cache });
+  const bot = createBot({ config, logger, lookups, lists });
 
   try {
     await bot.start();

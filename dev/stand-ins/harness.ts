@@ -5,6 +5,7 @@ import { createAuditLog } from '../../src/audit.js';
 import { createLogger } from '../../src/logger.js';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
 import { InteractionLookups, type Clock } from '../../src/lookup/interaction-lookups.js';
+import { InteractionLists } from '../../src/lookup/interaction-lists.js';
 import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
@@ -110,6 +111,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     config,
     logger,
     lookups,
+    lists: new InteractionLists({ source: client, ...config.cache, clock }),
     clock,
     slowNoticeMs: options.slowNoticeMs ?? 1500,
     audit: createAuditLog({

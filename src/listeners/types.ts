@@ -5,12 +5,17 @@ import type { Logger } from '../logger.js';
 import type { ModalOrigins } from '../slack/lookup-modal.js';
 import type { ResponseUrls } from '../slack/response-url.js';
 import type { WorkTracker } from '../work-tracker.js';
+import type { ListFlow } from './list-flow.js';
 import type { LookupFlow } from './lookup-flow.js';
 
 /** What listeners need, passed in so tests build the app with stand-ins. */
 export interface ListenerDependencies {
   /** Access check, lookup and audit, for every surface. */
   flow: LookupFlow;
+  /** The same for a donor's list of interactions. */
+  lists: ListFlow;
+  /** LUMINATE_INTERACTION_TYPES: `type:` filters may name a type. */
+  typeNames: ReadonlyMap<string, string>;
   audit: AuditLog;
   /** Whether a conversation is internal to the organisation (conversations.info): Share posts nowhere else. */
   channels: Pick<ChannelExposureCheck, 'check'>;

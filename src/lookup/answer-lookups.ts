@@ -6,7 +6,7 @@ import { donorName, renderInteractionCard, type CardOptions, type SlackMessage }
 import { lookupFailureMessage, refreshFailedNote, type RefreshFailure } from '../slack/messages.js';
 import type { Logger } from '../logger.js';
 import { describeAge } from '../slack/mrkdwn.js';
-import { encodeCardReference, type CardReference } from './card-reference.js';
+import { encodeCardReference, encodeListReference, type CardReference } from './card-reference.js';
 import type { Clock, InteractionLookups, LookupResult } from './interaction-lookups.js';
 
 /** How a lookup ended, in the words the audit trail uses. */
@@ -127,11 +127,16 @@ export class LookupAnswers {
     const options: CardOptions =
       presentation.kind === 'private'
         ? {
-            buttons: { value: encodeCardReference(presentation.reference), refresh: true, share: presentation.canShare, openUrl },
+            buttons: { value: encodeCardReference(presentation.reference), refresh: true, share: presentation.canShare, openUrl, back: backToList(presentation.reference) },
             footer: presentation.footer,
           }
         : // The id comes from Slack's signed payload; still, only an id shape becomes a mention.
           { buttons: { value: '', refresh: false, share: false, openUrl }, footer: `Shared by ${/^[UW][A-Z0-9]+$/.test(presentation.sharedBy) ? `<@${presentation.sharedBy}>` : 'someone'}.` };
     return renderInteractionCard(result.interaction, { ...result, now, typeNames }, options);
   }
+}
+
+/** The list page a card was opened from, as its "Back to list" button's value. */
+function backToList({ lookup, list, channelId, threadTs }: CardReference): string | undefined {
+  return list && encodeListReference({ list: { identifier: lookup.identifier, ...list }, channelId, threadTs });
 }

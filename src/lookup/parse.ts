@@ -7,17 +7,33 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'lookup'; lookup: InteractionLookup }
+  | { kind: 'list'; list: InteractionListRequest }
   | { kind: 'invalid'; problem: string };
 
+/** What a list can be narrowed by: Luminate's own `getUserInteractions` filters. Dates are `YYYY-MM-DD`, both inclusive. */
+export interface ListFilters {
+  since?: string;
+  until?: string;
+  typeId?: number;
+}
+
+/** One page (the first is 0) of one donor's interactions, newest first. */
+export interface InteractionListRequest {
+  identifier: ConstituentIdentifier;
+  filters: ListFilters;
+  page: number;
+}
+
 export const COMMAND_FORM = '/interaction <interaction_id> <email | cons:ID | member:ID>';
+export const LIST_FORM = '/interaction <email | cons:ID | member:ID> [since:YYYY-MM-DD] [until:YYYY-MM-DD] [type:<id or name>]';
 
 const MAX_ECHO = 60;
 const MAX_EMAIL = 254; // RFC 5321's path limit
 const MAX_MEMBER_ID = 255;
 /**
  * Longer command text is refused before it is parsed: the longest valid command
- * (a 16-digit id and a 254-character email or 255-character member id) is far
- * shorter, and the parse then costs time in step with at most this much.
+ * (a 16-digit id and a 254-character email or 255-character member id, or a donor
+ * and three filters) is far shorter, and the parse then costs time in step with at most this much.
  */
 export const MAX_COMMAND_TEXT = 1000;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern finds
@@ -111,13 +127,84 @@ export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
   };
 }
 
-/** Parses the text after `/interaction`. Never throws; anything unusable is a problem to show. */
-export function parseCommandText(text: string): ParsedCommand {
+const FILTER = /^(since|until|type):(.*)$/isu;
+const IDENTIFIER_START = /^(?:cons|cons_id|member|member_id)\s*:/iu;
+
+/** A real calendar day, `YYYY-MM-DD` (2025-02-30 is refused, not rolled over). */
+function parseDay(raw: string, name: string): Parsed<string> {
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+  const at = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : null;
+  if (!day || !at || at.toISOString().slice(0, 10) !== raw) {
+    return { ok: false, problem: `${echo(raw)} is not a date for ${name}: use YYYY-MM-DD, e.g. ${name}:2025-01-31.` };
+  }
+  return { ok: true, value: raw };
+}
+
+/** `type:` takes an id or one of LUMINATE_INTERACTION_TYPES' names (without regard to case). */
+function parseType(raw: string, typeNames: ReadonlyMap<string, string>): Parsed<number> {
+  if (/^\d+$/.test(raw)) {
+    const digits = parseDigits(raw, 'an interaction type id');
+    return digits.ok ? { ok: true, value: Number(digits.value) } : digits;
+  }
+  const wanted = raw.toLowerCase();
+  for (const [id, name] of typeNames) if (name.toLowerCase() === wanted && /^\d+$/.test(id)) return { ok: true, value: Number(id) };
+  const known = [...typeNames.values()].slice(0, 10).map((n) => echo(n)).join(', ');
+  return { ok: false, problem: `${echo(raw)} is not an interaction type: use its id${known ? ` or one of ${known}` : ''}, e.g. type:0.` };
+}
+
+/**
+ * The words after the donor: `since:`, `until:` and `type:`, each at most once. A type's name may
+ * hold spaces (`type:Phone call`), so it runs to the next filter or the end.
+ */
+function parseFilters(words: readonly string[], typeNames: ReadonlyMap<string, string>): Parsed<ListFilters> {
+  const filters: ListFilters = {};
+  const seen = new Set<string>();
+  for (let i = 0; i < words.length; i += 1) {
+    const filter = FILTER.exec(words[i]!);
+    if (!filter) return { ok: false, problem: `${echo(words[i]!)} is not a filter: use since:YYYY-MM-DD, until:YYYY-MM-DD or type:<id or name>.` };
+    const name = filter[1]!.toLowerCase();
+    if (seen.has(name)) return { ok: false, problem: `${name}: is given twice: give each filter once.` };
+    seen.add(name);
+    let value = filter[2]!;
+    if (name === 'type') {
+      while (i + 1 < words.length && !FILTER.test(words[i + 1]!)) value += ` ${words[++i]!}`;
+      if (value === '') return { ok: false, problem: 'type: needs an interaction type id or name, e.g. type:0.' };
+      const type = parseType(value, typeNames);
+      if (!type.ok) return type;
+      filters.typeId = type.value;
+      continue;
+    }
+    const day = parseDay(value, name);
+    if (!day.ok) return day;
+    filters[name as 'since' | 'until'] = day.value;
+  }
+  if (filters.since && filters.until && filters.since > filters.until) {
+    return { ok: false, problem: `since:${filters.since} is after until:${filters.until}: nothing could match.` };
+  }
+  return { ok: true, value: filters };
+}
+
+/** `<donor> [filters…]`: a donor's list. "cons: 123" is two words that mean one identifier. */
+function parseListCommand(words: readonly string[], typeNames: ReadonlyMap<string, string>): ParsedCommand {
+  const split = IDENTIFIER_START.test(words[0]!) && /:\s*$/u.test(words[0]!) && words.length > 1 && !FILTER.test(words[1]!) ? 2 : 1;
+  const identifier = parseIdentifier(words.slice(0, split).join(' '));
+  if (!identifier.ok) return { kind: 'invalid', problem: identifier.problem };
+  const filters = parseFilters(words.slice(split), typeNames);
+  if (!filters.ok) return { kind: 'invalid', problem: filters.problem };
+  return { kind: 'list', list: { identifier: identifier.value, filters: filters.value, page: 0 } };
+}
+
+/**
+ * Parses the text after `/interaction`. Never throws; anything unusable is a problem to show.
+ * Text that starts with a donor (an email, cons: or member:) asks for their list; anything else is `<id> <donor>`.
+ */
+export function parseCommandText(text: string, { typeNames = new Map<string, string>() }: { typeNames?: ReadonlyMap<string, string> } = {}): ParsedCommand {
   if (text.length > MAX_COMMAND_TEXT) {
     return { kind: 'invalid', problem: `That is ${text.length} characters, longer than any lookup: give the interaction id, then one email address, cons:<id> or member:<id>.` };
   }
   const words = decodeSlackText(text).trim().split(/\s+/u).filter(Boolean);
   if (words.length === 0 || (words.length === 1 && /^(?:help|\?|-h|--help)$/i.test(words[0]!))) return { kind: 'help' };
+  if (words[0]!.includes('@') || IDENTIFIER_START.test(words[0]!)) return parseListCommand(words, typeNames);
   if (words.length === 1) {
     return { kind: 'invalid', problem: 'Give both the interaction id and the donor: an email address, cons:<id> or member:<id>.' };
   }

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Constituent } from '../luminate/client.js';
 import type { Interaction } from '../luminate/schema.js';
+import { LIST_ACTIONS } from './interaction-list.js';
 import { LIMITS, describeAge, mrkdwn, plainText, slackDate, truncateMrkdwn, escapeMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
@@ -36,6 +37,8 @@ export interface CardButtons {
   share: boolean;
   /** The constituent's record in Luminate's admin site, or null when there is no constituent id. */
   openUrl: string | null;
+  /** On a card opened from a donor's list: the list page's button value, for "Back to list". */
+  back?: string;
 }
 
 export interface CardOptions {
@@ -152,8 +155,9 @@ export function renderInteractionCard(interaction: Interaction, context: CardCon
   };
 }
 
-function buttonElements({ value, refresh, share, openUrl }: CardButtons): types.Button[] {
+function buttonElements({ value, refresh, share, openUrl, back }: CardButtons): types.Button[] {
   const buttons: types.Button[] = [];
+  if (back) buttons.push({ type: 'button', action_id: LIST_ACTIONS.back, text: { type: 'plain_text', text: 'Back to list' }, value: back });
   if (refresh) buttons.push({ type: 'button', action_id: CARD_ACTIONS.refresh, text: { type: 'plain_text', text: 'Refresh' }, value });
   if (share) {
     buttons.push({

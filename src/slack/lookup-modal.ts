@@ -87,7 +87,11 @@ export function lookupFormView({ origin, interactionId, donor, hint }: LookupFor
   // verbatim: the hint can name donors the message mentioned; their text must not become mentions.
   if (hint) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text: hint.slice(0, LIMITS.contextText) }] });
   blocks.push(
-    textInput(LOOKUP_MODAL.interactionIdBlock, 'Interaction id', 'The number on the constituent’s Interactions tab in Luminate Online.', 'e.g. 1000', 20, interactionId),
+    {
+      // Optional: without an id, the form answers with the donor's recent interactions.
+      ...textInput(LOOKUP_MODAL.interactionIdBlock, 'Interaction id', 'The number on the constituent’s Interactions tab in Luminate Online. Leave it empty to list the donor’s recent interactions.', 'e.g. 1000', 20, interactionId),
+      optional: true,
+    },
     textInput(LOOKUP_MODAL.donorBlock, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', 'jane@example.org, cons:1001001 or member:JD-1001', 300, donor),
   );
   return {

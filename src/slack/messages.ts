@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError } from '../luminate/errors.js';
-import { formatIdentifier, type InteractionLookup } from '../luminate/lookup.js';
-import { COMMAND_FORM } from '../lookup/parse.js';
+import { formatIdentifier, type ConstituentIdentifier, type InteractionLookup } from '../luminate/lookup.js';
+import { COMMAND_FORM, LIST_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
 import { LIMITS, describeAge, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
 
@@ -191,14 +191,33 @@ export function lookupFailureMessage(error: unknown, lookup: InteractionLookup):
   return notice(':warning:', headline, action, `${headline} ${action}`);
 }
 
+/**
+ * A donor's list that failed: the same words as a card's failure (unknown donor, several donors,
+ * Luminate down), except where a card's would name an interaction id a list never had.
+ */
+export function listFailureMessage(error: unknown, identifier: ConstituentIdentifier): SlackMessage {
+  const lookup = { interactionId: 0, identifier };
+  if (error instanceof LuminateNotVisibleError || (error instanceof LuminateApiError && error.reason === 'not_found')) {
+    const headline = `Luminate Online returned no interactions for *${who(lookup)}*: the donor was not found, or is not visible to the bot's service account.`;
+    const action = "Check the donor. If it is right, an admin can check what the bot's service account may see in Luminate Online.";
+    return notice(':warning:', headline, action, `${headline} ${action}`);
+  }
+  return lookupFailureMessage(error, lookup);
+}
+
 export function invalidInputMessage(problem: string): SlackMessage {
   const headline = mrkdwn(problem, 1000);
-  const form = `Use \`${mrkdwn(COMMAND_FORM, 200)}\`, e.g. \`/interaction 1000 jane@example.org\`. Type \`/interaction help\` for more.`;
+  const form = `Use \`${mrkdwn(COMMAND_FORM, 200)}\`, e.g. \`/interaction 1000 jane@example.org\`, or just the donor for their list, e.g. \`/interaction jane@example.org since:2025-01-01\`. Type \`/interaction help\` for more.`;
   return notice(':thinking_face:', headline, form, `${headline} ${form}`);
 }
 
 export function lookingUpMessage(lookup: InteractionLookup): SlackMessage {
   const text = `:hourglass_flowing_sand: Looking up interaction *${lookup.interactionId}* for *${who(lookup)}* in Luminate Online…`;
+  return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] }] };
+}
+
+export function lookingUpListMessage(identifier: ConstituentIdentifier): SlackMessage {
+  const text = `:hourglass_flowing_sand: Looking up the recent interactions of *${mrkdwn(formatIdentifier(identifier), 300)}* in Luminate Online…`;
   return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] }] };
 }
 
@@ -220,6 +239,18 @@ export function usageMessage(): SlackMessage {
           '• `/interaction 1000 jane@example.org`: by the donor’s primary email',
           '• `/interaction 1000 cons:1001001`: by constituent id (use it when several donors share an email)',
           '• `/interaction 1000 member:JD-1001`: by your organisation’s member id',
+        ].join('\n'),
+      },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: [
+          `*A donor’s recent interactions*, newest first, ten to a page\n\`${mrkdwn(LIST_FORM, 300)}\``,
+          '• `/interaction jane@example.org`: everything recorded, with a button to open each one',
+          '• `/interaction cons:1001001 since:2025-01-01 until:2025-06-30`: dates are inclusive',
+          '• `/interaction jane@example.org type:Phone call`: a type by its id or its name',
         ].join('\n'),
       },
     },

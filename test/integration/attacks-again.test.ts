@@ -52,7 +52,8 @@ describe('LOG_LEVEL=debug', () => {
     // and a form prefilled with a donor (views.open).
     await system.interact(messageShortcut({ text: 'interaction 1000 for member:JD-1001', responseUrl: system.slack.newResponseUrl() }));
     await system.slack.waitForCall('chat.postEphemeral');
-    await system.interact(messageShortcut({ text: 'please look at member:FAM-2 thanks', responseUrl: system.slack.newResponseUrl() }));
+    // Two interaction ids: the form opens, prefilled with the donor (a donor alone would get their list).
+    await system.interact(messageShortcut({ text: 'please look at interaction 1000 or interaction 1001 of member:FAM-2 thanks', responseUrl: system.slack.newResponseUrl() }));
     await system.slack.waitForCall('views.open');
     await modalAnswer(system, modalSubmission({ interactionId: '1000', donor: 'member:JD-1001', privateMetadata: sealedOrigin(system, 'C0DONORS') }));
     const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'member', memberId: 'JD-1001' } }, channelId: 'C0DONORS', threadTs: null });

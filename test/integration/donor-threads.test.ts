@@ -62,11 +62,14 @@ describe('message shortcut: Look up interaction', () => {
     expect(system.luminate.requests).toHaveLength(0);
   });
 
-  it('prefills the donor by the same precedence as a lookup when only the id is missing', async () => {
-    await system.interact(messageShortcut({ text: 'Please check cons:1001001, jane@example.org', responseUrl: system.slack.newResponseUrl() }));
-    const view = (await waitForCall('views.open')).args.view as { blocks: { block_id?: string; element?: { initial_value?: string } }[] };
-    expect(view.blocks.find((b) => b.block_id === 'donor')?.element?.initial_value).toBe('cons:1001001');
-    expect(JSON.stringify(view.blocks)).toContain('Fill in what the message did not say.');
+  it('answers with the donor’s list, by the same precedence as a lookup, when the message names a donor but no interaction id', async () => {
+    await system.interact(messageShortcut({ text: 'Please check cons:1001001, jane@example.org', threadTs: '1764300000.000100', responseUrl: system.slack.newResponseUrl() }));
+    const call = await waitForCall('chat.postEphemeral');
+    expect(call.args).toMatchObject({ channel: 'C0DONORS', user: 'U0AGENT', thread_ts: '1764300000.000100' });
+    expect(call.args.text).toBe('Interactions of cons:1001001');
+    expect(system.luminate.requests.map((r) => [r.apiMethod, r.methodParams.cons_id])).toEqual([['getUserInteractions', '1001001']]);
+    expect(system.slack.callsTo('views.open')).toHaveLength(0);
+    expect(system.audit.at(-1)).toMatchObject({ event: 'interaction.list', surface: 'message_shortcut', identifierKind: 'cons', outcome: 'found' });
   });
 
   it('opens the modal with a question when the message names two interactions', async () => {

@@ -34,8 +34,10 @@ function everyMessage(): [string, SlackMessage][] {
       const d = messages.describeLookupFailure(error, lookup);
       out.push([`describeLookupFailure ${String(error)}`, { text: `${d.headline} ${d.action}`, blocks: [] }]);
       out.push([`lookupFailureMessage ${String(error)}`, messages.lookupFailureMessage(error, lookup)]);
+      out.push([`listFailureMessage ${String(error)}`, messages.listFailureMessage(error, lookup.identifier)]);
     }
     out.push(['lookingUpMessage', messages.lookingUpMessage(lookup)]);
+    out.push(['lookingUpListMessage', messages.lookingUpListMessage(lookup.identifier)]);
   }
   out.push(['usageMessage', messages.usageMessage()]);
   out.push(['invalidInputMessage', messages.invalidInputMessage('<!here> is not an id & <that>')]);

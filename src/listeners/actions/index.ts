@@ -1,12 +1,14 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { CARD_ACTIONS } from '../../slack/interaction-card.js';
+import { LIST_ACTIONS } from '../../slack/interaction-list.js';
 import type { ListenerDependencies } from '../types.js';
 import { ModalMemory, type CardActionArgs } from './card-origin.js';
+import { openListRow, showListPage } from './list.js';
 import { refreshCard } from './refresh.js';
 import { shareCard } from './share.js';
 
-/** Exactly the card's action_ids. */
-const CARD_ACTION_ID = new RegExp(`^(?:${Object.values(CARD_ACTIONS).join('|')})$`);
+/** Exactly the card's and the list's action_ids. */
+const CARD_ACTION_ID = new RegExp(`^(?:${[...Object.values(CARD_ACTIONS), ...Object.values(LIST_ACTIONS)].join('|')})$`);
 
 /**
  * One listener for the card's buttons, routed by action_id. Bolt runs the
@@ -19,6 +21,11 @@ export function registerActions(app: App, deps: ListenerDependencies): void {
   const handlers: Record<string, (args: CardActionArgs) => Promise<void>> = {
     [CARD_ACTIONS.refresh]: refreshCard(deps, modals),
     [CARD_ACTIONS.share]: shareCard(deps, modals),
+    [LIST_ACTIONS.open]: openListRow(deps, modals),
+    [LIST_ACTIONS.older]: showListPage(deps, modals),
+    [LIST_ACTIONS.newer]: showListPage(deps, modals),
+    [LIST_ACTIONS.refresh]: showListPage(deps, modals),
+    [LIST_ACTIONS.back]: showListPage(deps, modals),
     // A link button still sends a click; Slack shows an error icon unless it is acknowledged.
     [CARD_ACTIONS.open]: async ({ ack }) => {
       await ack();

@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import type { InteractionLookup } from '../../luminate/lookup.js';
 import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseCommandText } from '../../lookup/parse.js';
-import { invalidInputMessage, lookingUpMessage, usageMessage } from '../../slack/messages.js';
+import type { SlackMessage } from '../../slack/interaction-card.js';
+import { invalidInputMessage, lookingUpListMessage, lookingUpMessage, usageMessage } from '../../slack/messages.js';
 import type { Respond } from '../../slack/response-url.js';
-import type { LookupRequest } from '../lookup-flow.js';
+import type { FlowResult, LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
 
 export const INTERACTION_COMMAND = '/interaction';
@@ -18,11 +18,20 @@ export const INTERACTION_COMMAND = '/interaction';
 export function interactionCommand(deps: ListenerDependencies) {
   return async ({ command, ack }: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
     const request: LookupRequest = { userId: command.user_id, teamId: command.team_id ?? null, channelId: command.channel_id ?? null, surface: 'command' };
-    const parsed = parseCommandText(command.text ?? '');
+    const parsed = parseCommandText(command.text ?? '', { typeNames: deps.typeNames });
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', ...usageMessage() });
     if (parsed.kind === 'invalid') {
       deps.flow.recordInvalid(request);
       return ack({ response_type: 'ephemeral', ...invalidInputMessage(parsed.problem) });
+    }
+    if (parsed.kind === 'list') {
+      const place = { channelId: request.channelId, threadTs: null };
+      const immediate = deps.lists.immediate(request, parsed.list, place);
+      if (immediate) return ack({ response_type: 'ephemeral', ...immediate.message });
+      await ack();
+      const list = parsed.list;
+      await deps.work.run(() => answerLater(deps, lookingUpListMessage(list.identifier), () => deps.lists.run(request, list, place), deps.responseUrls.to(command.response_url)));
+      return;
     }
 
     const presentation: Presentation = {
@@ -34,7 +43,8 @@ export function interactionCommand(deps: ListenerDependencies) {
     if (immediate) return ack({ response_type: 'ephemeral', ...immediate.message });
 
     await ack();
-    await deps.work.run(() => answerLater(deps, request, parsed.lookup, presentation, deps.responseUrls.to(command.response_url)));
+    const lookup = parsed.lookup;
+    await deps.work.run(() => answerLater(deps, lookingUpMessage(lookup), () => deps.flow.run(request, lookup, presentation), deps.responseUrls.to(command.response_url)));
   };
 }
 
@@ -43,17 +53,11 @@ export function interactionCommand(deps: ListenerDependencies) {
  * note first, so the person knows the command was heard; the card then
  * replaces it where Slack allows and follows it where it does not.
  */
-async function answerLater(
-  deps: ListenerDependencies,
-  request: LookupRequest,
-  lookup: InteractionLookup,
-  presentation: Presentation,
-  respond: Respond,
-): Promise<void> {
+async function answerLater(deps: ListenerDependencies, notice: SlackMessage, run: () => Promise<FlowResult>, respond: Respond): Promise<void> {
   // Resolves to whether Slack took the notice: replace_original only replaces a message that exists.
   let noticePosted: Promise<boolean> | undefined;
   const timer = setTimeout(() => {
-    noticePosted = respond({ response_type: 'ephemeral', ...lookingUpMessage(lookup) }).then(
+    noticePosted = respond({ response_type: 'ephemeral', ...notice }).then(
       () => true,
       (error: unknown) => {
         deps.logger.warn('could not post the looking-up notice', { error });
@@ -61,11 +65,11 @@ async function answerLater(
       },
     );
   }, deps.slowNoticeMs);
-  const result = await deps.flow.run(request, lookup, presentation).finally(() => clearTimeout(timer));
+  const result = await run().finally(() => clearTimeout(timer));
   const replace = (await noticePosted) === true;
   try {
     await respond({ response_type: 'ephemeral', ...(replace ? { replace_original: true } : {}), ...result.message });
   } catch (error) {
-    deps.logger.warn('could not post the answer to response_url', { error, interactionId: lookup.interactionId });
+    deps.logger.warn('could not post the answer to response_url', { error });
   }
 }

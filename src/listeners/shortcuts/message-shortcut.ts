@@ -50,6 +50,15 @@ export function messageShortcut(deps: ListenerDependencies) {
     const refusal = await deps.flow.refusalBeforeReading(request, { withinMs: ACCESS_CHECK_BEFORE_FORM_MS });
     if (refusal) return post(refusal);
     const findings = findLookupInMessage(message.text ?? '');
+    // A donor named without doubt and no interaction id at all: the question is "what have we recorded with them?".
+    const donor = findings.donor;
+    if (!findings.lookup && donor && findings.interactionIds.length === 0) {
+      await deps.work.run(async () => {
+        const result = await deps.lists.run(request, { identifier: donor, filters: {}, page: 0 }, origin);
+        await post(result.message);
+      });
+      return;
+    }
     if (!findings.lookup) {
       // trigger_id lives about 3 seconds: open the modal straight after the checks (held in memory once read).
       try {

@@ -2,7 +2,9 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { Presentation } from '../../lookup/answer-lookups.js';
 import { parseIdentifier, parseInteractionId } from '../../lookup/parse.js';
 import { LOOKUP_MODAL, messageView } from '../../slack/lookup-modal.js';
-import { lookingUpMessage } from '../../slack/messages.js';
+import { lookingUpListMessage, lookingUpMessage } from '../../slack/messages.js';
+import type { InteractionListRequest } from '../../lookup/parse.js';
+import type { SealedOrigin } from '../../slack/lookup-modal.js';
 import { within } from '../../within.js';
 import type { LookupRequest } from '../lookup-flow.js';
 import type { ListenerDependencies } from '../types.js';
@@ -23,11 +25,13 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
     const rawId = values[LOOKUP_MODAL.interactionIdBlock]?.[LOOKUP_MODAL.inputAction]?.value ?? '';
     const rawDonor = values[LOOKUP_MODAL.donorBlock]?.[LOOKUP_MODAL.inputAction]?.value ?? '';
 
-    const id = parseInteractionId(rawId);
+    // No interaction id: the donor's list.
+    const wantsList = rawId.trim() === '';
+    const id = wantsList ? ({ ok: true, value: 0 } as const) : parseInteractionId(rawId);
     const identifier = parseIdentifier(rawDonor);
     if (!id.ok || !identifier.ok) {
       const errors: Record<string, string> = {};
-      if (!id.ok) errors[LOOKUP_MODAL.interactionIdBlock] = rawId.trim() ? id.problem.slice(0, MAX_INLINE_ERROR) : 'Enter the interaction id, e.g. 1000.';
+      if (!id.ok) errors[LOOKUP_MODAL.interactionIdBlock] = id.problem.slice(0, MAX_INLINE_ERROR);
       if (!identifier.ok) {
         errors[LOOKUP_MODAL.donorBlock] = rawDonor.trim() ? identifier.problem.slice(0, MAX_INLINE_ERROR) : 'Enter an email, cons:<id> or member:<id>.';
       }
@@ -35,6 +39,8 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
       await ack({ response_action: 'errors', errors });
       return;
     }
+
+    if (wantsList) return answerList(deps, { ack, view, client }, request, { identifier: identifier.value, filters: {}, page: 0 }, origin);
 
     const lookup = { interactionId: id.value, identifier: identifier.value };
     const presentation: Presentation = { kind: 'private', reference: { lookup, ...origin }, canShare: origin.channelId !== null };
@@ -65,6 +71,28 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
       }
     });
   };
+}
+
+type SubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs, 'ack' | 'view' | 'client'>;
+
+/** The donor's list in the modal: in the ack when cached or quick, else "looking up" then views.update, as for a card. */
+async function answerList(deps: ListenerDependencies, { ack, view, client }: SubmissionArgs, request: LookupRequest, list: InteractionListRequest, origin: SealedOrigin): Promise<void> {
+  const immediate = deps.lists.immediate(request, list, origin);
+  if (immediate) return ack({ response_action: 'update', view: messageView(immediate.message, origin, 'Donor interactions') });
+  await deps.work.run(async () => {
+    const answer = deps.lists.run(request, list, origin);
+    const quick = await within(answer, deps.slowNoticeMs);
+    if (quick) return ack({ response_action: 'update', view: messageView(quick.message, origin, 'Donor interactions') });
+    await ack({ response_action: 'update', view: messageView(lookingUpListMessage(list.identifier), origin, 'Donor interactions') });
+    const ackedAt = performance.now();
+    const result = await answer;
+    await sleep(VIEW_SETTLE_MS - (performance.now() - ackedAt));
+    try {
+      await client.views.update({ view_id: view.id, view: messageView(result.message, origin, 'Donor interactions') });
+    } catch (error) {
+      deps.logger.warn('could not update the lookup modal', { error });
+    }
+  });
 }
 
 /**
