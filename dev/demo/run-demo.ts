@@ -54,8 +54,10 @@ export async function runDemo(text: string, out: (line?: string) => void, option
     out(`━━ See it rendered: open this link in a browser ${'━'.repeat(12)}`);
     out(`https://app.slack.com/block-kit-builder#${encodeURIComponent(JSON.stringify({ blocks }))}`);
     out();
-    out(`Luminate calls made: ${system.luminate.lookupCount}.`);
-    return { ackStatus: ack.status, message, luminateCalls: system.luminate.lookupCount };
+    const methods = [...new Set(system.luminate.requests.map((r) => r.apiMethod ?? '(none)'))].sort();
+    const calls = system.luminate.requests.length;
+    out(`Luminate calls made: ${calls}${calls ? ` (${methods.map((m) => `${m} ${system.luminate.callCount(m)}`).join(', ')})` : ''}.`);
+    return { ackStatus: ack.status, message, luminateCalls: calls };
   } finally {
     await system.stop();
   }
