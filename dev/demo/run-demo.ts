@@ -6,8 +6,12 @@ import { previewBlocks } from './text-preview.js';
 export const MORE_TO_TRY: readonly (readonly [args: string, shows: string])[] = [
   ['1002 cons:1001001', 'hostile and non-ASCII text, escaped'],
   ['1001 member:JD-1001', 'an interaction without a note'],
+  ['3200 hidden@example.org', 'a donor whose name Luminate hides'],
   ['1000 family@example.org', 'an email two donors share'],
   ['9999 jane@example.org', 'not found'],
+  ['jane@example.org', "a donor's interactions, newest first"],
+  ['many@example.org since:2022-01-01 type:Phone call', 'a filtered list, with Older'],
+  ['none@example.org', 'a donor with no interactions'],
   ['help', 'the help text'],
 ];
 

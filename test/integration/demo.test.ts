@@ -43,7 +43,7 @@ describe('npm run demo', () => {
     expect(readFileSync('README.md', 'utf8')).toContain(`\n${card}\n`);
   });
 
-  it("lists a donor's interactions, each row with its date, type, subject and Open button", async () => {
+  it("lists a donor's interactions, each row with its date, type, subject and Open button, as README's example shows it", async () => {
     const { result, output } = await demo('jane@example.org');
     expect(output).toMatch(/Luminate calls made: \d+ \(.*getUserInteractions 1.*\)\./);
     expect(result.luminateCalls).toBeGreaterThanOrEqual(1);
@@ -53,6 +53,17 @@ describe('npm run demo', () => {
     expect(rows[0]).toMatch(/^2026-11-20 12:00 UTC · Phone call +\[ Open \]$/);
     expect(list).toContain('Re: <!channel> Zoë’s 5 € gift & thanks 🎉');
     expect(list).toMatch(/\n \[ Refresh \]$/);
+    expect(readFileSync('README.md', 'utf8')).toContain(`\n${list}\n`);
+  });
+
+  it('shows a donor whose name Luminate hides by constituent id, in plain text', async () => {
+    const card = printedMessage((await demo('3200 hidden@example.org')).output);
+    expect(card).toContain('Constituent: 1001040 ');
+    expect(card).toContain('  No note on this interaction.');
+  });
+
+  it('says plainly when a donor has no interactions', async () => {
+    expect(printedMessage((await demo('none@example.org')).output)).toBe('No interactions recorded for none@example.org.');
   });
 
   it('pages a filtered list of a donor with many interactions', async () => {
