@@ -1,8 +1,10 @@
 // Redraws docs/card.png, the README's picture of the card: runs the demo's lookup
 // (`/interaction 1000 jane@example.org` against the stand-ins), draws its Block Kit as a
 // Slack-like HTML page, and screenshots that with headless Chromium. Not part of npm test.
+// After the file name, the demo's arguments draw another answer (docs/list.png: a donor's list).
 //
-//   npm run build:dev && node scripts/render-card.mjs [out.png]
+//   npm run build:dev && node scripts/render-card.mjs [out.png [demo arguments]]
+//   node scripts/render-card.mjs docs/list.png jane@example.org
 //
 // Needs Chromium (Debian: apt-get install chromium) or CHROMIUM=/path/to/chrome.
 import { spawnSync } from 'node:child_process';
@@ -18,7 +20,7 @@ if (!existsSync(demo)) {
   process.exit(1);
 }
 const { runDemo } = await import(pathToFileURL(demo).href);
-const { message } = await runDemo('1000 jane@example.org', () => {});
+const { message } = await runDemo(process.argv.slice(3).join(' ').trim() || '1000 jane@example.org', () => {});
 
 const html = page(message.blocks ?? []);
 const work = mkdtempSync(join(tmpdir(), 'render-card-'));
@@ -40,7 +42,7 @@ try {
       '--force-device-scale-factor=2',
       `--user-data-dir=${join(work, 'profile')}`,
       `--screenshot=${out}`,
-      '--window-size=640,440',
+      `--window-size=640,${height(message.blocks ?? [])}`,
       pathToFileURL(file).href,
     ],
     { encoding: 'utf8', timeout: 60_000 },
@@ -52,6 +54,22 @@ try {
   console.log(`wrote ${out}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+
+/**
+ * The window's height in CSS pixels: Chromium's --screenshot takes the window, not the page, so
+ * make it fit the blocks (line heights from the page's style below, with a little to spare).
+ */
+function height(blocks) {
+  let px = 118;
+  for (const b of blocks) {
+    if (b.type === 'header') px += 40;
+    else if (b.type === 'section') px += (b.accessory ? 8 : 12) + 22 * ((b.text?.text.split('\n').length ?? 0) + Math.ceil((b.fields?.length ?? 0) / 2) * 1.4);
+    else if (b.type === 'context') px += 28;
+    else if (b.type === 'divider') px += 21;
+    else if (b.type === 'actions') px += 44;
+  }
+  return Math.ceil(px);
 }
 
 /** Plain text into HTML. */
@@ -96,7 +114,9 @@ function block(b) {
     case 'header':
       return `<div class="header">${esc(b.text.text)}</div>`;
     case 'section':
-      return `<div class="section">${b.text ? `<div>${mrkdwn(b.text.text)}</div>` : ''}${
+      return `<div class="section${b.accessory ? ' row' : ''}">${b.text ? `<div>${mrkdwn(b.text.text)}</div>` : ''}${
+        b.accessory?.text ? `<span class="button">${esc(b.accessory.text.text)}</span>` : ''
+      }${
         b.fields ? `<div class="fields">${b.fields.map((f) => `<div>${mrkdwn(f.text)}</div>`).join('')}</div>` : ''
       }</div>`;
     case 'context':
@@ -124,6 +144,7 @@ function page(blocks) {
   .only { font-size: 13px; color: #616061; margin: 2px 0 6px; }
   .header { font-size: 18px; font-weight: 900; margin: 4px 0 8px; }
   .section { margin: 4px 0 8px; }
+  .row { display: flex; justify-content: space-between; align-items: flex-start; gap: 16px; }
   .fields { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 16px; margin-top: 4px; }
   blockquote { margin: 2px 0 0; padding-left: 12px; border-left: 4px solid #dddddd; }
   .context { font-size: 12px; color: #616061; margin: 4px 0 8px; }

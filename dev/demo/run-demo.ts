@@ -6,8 +6,12 @@ import { previewBlocks } from './text-preview.js';
 export const MORE_TO_TRY: readonly (readonly [args: string, shows: string])[] = [
   ['1002 cons:1001001', 'hostile and non-ASCII text, escaped'],
   ['1001 member:JD-1001', 'an interaction without a note'],
+  ['3200 hidden@example.org', 'a donor whose name Luminate hides'],
   ['1000 family@example.org', 'an email two donors share'],
   ['9999 jane@example.org', 'not found'],
+  ['jane@example.org', "a donor's interactions, newest first"],
+  ['many@example.org since:2022-01-01 type:Phone call', 'a filtered list, with Older'],
+  ['none@example.org', 'a donor with no interactions'],
   ['help', 'the help text'],
 ];
 
@@ -54,8 +58,10 @@ export async function runDemo(text: string, out: (line?: string) => void, option
     out(`━━ See it rendered: open this link in a browser ${'━'.repeat(12)}`);
     out(`https://app.slack.com/block-kit-builder#${encodeURIComponent(JSON.stringify({ blocks }))}`);
     out();
-    out(`Luminate calls made: ${system.luminate.lookupCount}.`);
-    return { ackStatus: ack.status, message, luminateCalls: system.luminate.lookupCount };
+    const methods = [...new Set(system.luminate.requests.map((r) => r.apiMethod ?? '(none)'))].sort();
+    const calls = system.luminate.requests.length;
+    out(`Luminate calls made: ${calls}${calls ? ` (${methods.map((m) => `${m} ${system.luminate.callCount(m)}`).join(', ')})` : ''}.`);
+    return { ackStatus: ack.status, message, luminateCalls: calls };
   } finally {
     await system.stop();
   }

@@ -4,6 +4,9 @@ import type { types } from '@slack/bolt';
  * Block Kit as a terminal would show it: mrkdwn entities decoded, date tokens
  * replaced by their fallback. For the demo's eyes only; Slack renders the real thing.
  */
+/** Where a row's button starts: past the longest date and type, within the 60-column divider. */
+const ROW_WIDTH = 48;
+
 export function previewBlocks(blocks: readonly types.KnownBlock[]): string {
   const lines: string[] = [];
   for (const block of blocks) {
@@ -11,8 +14,13 @@ export function previewBlocks(blocks: readonly types.KnownBlock[]): string {
       case 'header':
         lines.push(`▌ ${block.text.text}`, '');
         break;
-      case 'section':
-        if (block.text) lines.push(quoted(readable(block.text.text)), '');
+      case 'section': {
+        // A section's accessory (a list row's Open button) sits at the right of its first line.
+        const accessory = block.accessory && 'text' in block.accessory && block.accessory.text ? `[ ${block.accessory.text.text} ]` : '';
+        if (block.text) {
+          const [first = '', ...rest] = quoted(readable(block.text.text)).split('\n');
+          lines.push(accessory ? `${first.padEnd(ROW_WIDTH)} ${accessory}` : first, ...rest, '');
+        }
         // Slack lays fields out two to a row.
         for (let i = 0; i < (block.fields?.length ?? 0); i += 2) {
           const [left, right] = [block.fields![i]!, block.fields![i + 1]].map((f) => (f ? readable(f.text).replace('\n', ': ') : ''));
@@ -20,6 +28,7 @@ export function previewBlocks(blocks: readonly types.KnownBlock[]): string {
         }
         if (block.fields) lines.push('');
         break;
+      }
       case 'context':
         for (const element of block.elements) if ('text' in element) lines.push(`  ${readable(element.text)}`);
         lines.push('');
@@ -46,6 +55,7 @@ function readable(mrkdwn: string): string {
   return mrkdwn
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
     .replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1$2')
+    .replace(/(^|[\s(])_([^_\n]+)_/g, '$1$2')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
