@@ -25,7 +25,7 @@ const { values } = parseArgs({
 
 const n = (v: string | undefined) => Number(v);
 const options: BenchOptions = values.quick
-  ? { concurrency: 5, latencyMs: 20, hotRequests: 30, coldRequests: 20, stampede: 10, fillCards: 50, maxConnections: 5 }
+  ? { concurrency: 5, latencyMs: 20, hotRequests: 30, coldRequests: 20, stampede: 10, fillCards: 50, maxConnections: 10 }
   : {
       concurrency: n(values.concurrency),
       latencyMs: n(values.latency),
@@ -33,8 +33,9 @@ const options: BenchOptions = values.quick
       coldRequests: n(values.cold),
       stampede: n(values.stampede),
       fillCards: n(values.fill),
-      // Default: as many connections as requests in flight, so the cold path measures the bot, not a queue.
-      maxConnections: n(values['max-connections'] ?? values.concurrency),
+      // Default: as many connections as requests in flight (a cold card makes two at once, getInteraction and
+      // getUser), so the cold path measures the bot, not a queue.
+      maxConnections: values['max-connections'] ? n(values['max-connections']) : 2 * n(values.concurrency),
     };
 if (values.profile) options.profileDir = tempProfileDir();
 if (values['bot-log']) options.botLogFile = values['bot-log'];

@@ -1,5 +1,7 @@
 import { StandInLuminate } from '../stand-ins/luminate.js';
+import { SAMPLE_CONSTITUENTS } from '../stand-ins/sample-data.js';
 import { StandInSlack } from '../stand-ins/slack.js';
+import { benchDonors, UPSTREAM_METHODS, type UpstreamMethod } from './bench-donors.js';
 
 /**
  * The benchmark's stand-ins, in a process of their own so that their timers
@@ -11,7 +13,7 @@ export type ToStandIns = { type: 'stats'; id: number } | { type: 'latency'; ms: 
 export type FromStandIns =
   | { type: 'ready'; luminateUrl: string; slackApiUrl: string; slackOrigin: string }
   | { type: 'response'; url: string; card: boolean }
-  | { type: 'stats'; id: number; lookups: number; maxInFlight: number; connectionsOpened: number };
+  | { type: 'stats'; id: number; calls: Record<UpstreamMethod, number>; maxInFlight: number; connectionsOpened: number };
 
 const send = (message: FromStandIns) => process.send!(message);
 const env = process.env;
@@ -22,6 +24,7 @@ const luminate = await StandInLuminate.start({
   loginPassword: env.LUMINATE_LOGIN_PASSWORD!,
   latencyMs: Number(env.LATENCY_MS ?? 0),
   anyInteractionId: true,
+  constituents: [...SAMPLE_CONSTITUENTS, ...benchDonors(Number(env.BENCH_DONORS ?? 0))],
 });
 const slack = await StandInSlack.start({ botToken: env.SLACK_BOT_TOKEN! });
 slack.onResponse = (post) => {
@@ -32,7 +35,10 @@ slack.onResponse = (post) => {
 process.on('message', (message: ToStandIns) => {
   if (message.type === 'latency') luminate.latencyMs = message.ms;
   else if (message.type === 'reset-max') luminate.maxInFlight = luminate.inFlight;
-  else send({ type: 'stats', id: message.id, lookups: luminate.lookupCount, maxInFlight: luminate.maxInFlight, connectionsOpened: luminate.connectionsOpened });
+  else {
+    const calls = Object.fromEntries(UPSTREAM_METHODS.map((m) => [m, luminate.callCount(m)])) as Record<UpstreamMethod, number>;
+    send({ type: 'stats', id: message.id, calls, maxInFlight: luminate.maxInFlight, connectionsOpened: luminate.connectionsOpened });
+  }
 });
 process.on('disconnect', () => void Promise.all([luminate.close(), slack.close()]).then(() => process.exit(0)));
 send({ type: 'ready', luminateUrl: luminate.url, slackApiUrl: slack.apiUrl, slackOrigin: slack.origin });

@@ -5,7 +5,7 @@ import { formatBench, runBench } from '../../dev/bench/run-bench.js';
 // keeps it from rotting: both processes start, every workload completes, the report is whole.
 describe('npm run bench (smoke)', () => {
   it('runs every workload against the bot and the bare app and reports the targets', async () => {
-    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 4 });
+    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 8 });
     for (const workload of Object.values(result.workloads)) {
       for (const figures of [workload.bot, workload.bare]) {
         expect(figures.failures).toBe(0);
@@ -16,7 +16,7 @@ describe('npm run bench (smoke)', () => {
         expect(figures.cpuUsPerRequest).toBeGreaterThanOrEqual(0);
       }
     }
-    // Over all the workloads each app has verified, parsed and answered 40 signed requests: tens of ms of CPU,
+    // Over all the workloads each app has verified, parsed and answered 72 signed requests: tens of ms of CPU,
     // several ticks. Zero here means the figure is not measuring the app at all.
     for (const app of ['bot', 'bare'] as const) {
       const all = Object.values(result.workloads).map((w) => w[app]);
@@ -24,18 +24,31 @@ describe('npm run bench (smoke)', () => {
       expect(Number.isFinite(cpuUs)).toBe(true);
       expect(cpuUs, app).toBeGreaterThan(0);
     }
-    expect(result.workloads.hot.bot.upstreamRequests).toBe(0);
-    expect(result.workloads.cold.bot.upstreamRequests).toBe(12);
-    expect(result.workloads.cold.bot.maxUpstreamInFlight).toBeLessThanOrEqual(4);
-    expect(result.workloads.stampede.bot.upstreamRequests).toBe(1);
+    const { hot, cold, stampede, listHot, listCold } = result.workloads;
+    expect(hot.bot.upstreamRequests).toBe(0);
+    // A cold card of a donor not seen yet: its interaction and the donor's name, one call each.
+    expect(cold.bot.upstreamByMethod).toEqual({ getInteraction: 12, getUser: 12, getUserInteractions: 0 });
+    expect(cold.bot.maxUpstreamInFlight).toBeLessThanOrEqual(8);
+    expect(stampede.bot.upstreamByMethod).toEqual({ getInteraction: 1, getUser: 1, getUserInteractions: 0 });
+    // A cached page is answered in the ack; each distinct page is one call.
+    expect(listHot.bot.upstreamRequests).toBe(0);
+    expect(listHot.bot.requests).toBe(20);
+    expect(listCold.bot.upstreamByMethod).toEqual({ getInteraction: 0, getUser: 0, getUserInteractions: 12 });
     const sockets = Number(result.targets.find((t) => t.name.startsWith('cold: sockets opened'))?.measured);
     expect(sockets).toBeGreaterThan(0);
-    expect(sockets).toBeLessThanOrEqual(4);
+    expect(sockets).toBeLessThanOrEqual(8);
     expect(result.memory.botMb).toBeGreaterThan(10);
     const report = formatBench(result, 'npm run bench -- --quick');
     expect(report).toContain('| hot | bot |');
     expect(report).toContain('| CPU µs/request |');
-    expect(report).toContain('| stampede: upstream requests | 1 | = 1 | yes |');
-    expect(result.targets).toHaveLength(7);
+    expect(report).toContain('| list hot | bot |');
+    expect(report).toContain('| list cold | bare Bolt |');
+    expect(report).toContain('| stampede: getInteraction requests | 1 | = 1 | yes |');
+    expect(report).toContain('| stampede: getUser requests | 1 | = 1 | yes |');
+    expect(report).toContain('| cold: getInteraction + getUser requests | 12 + 12 | = 12 + 12 | yes |');
+    expect(report).toContain('| list hot: upstream requests | 0 | = 0 | yes |');
+    expect(report).toContain('| list cold: getUserInteractions requests = distinct pages | 12 | = 12 | yes |');
+    expect(report).toMatch(/\| cold: card p50 ≤ latency \+ 20\.9 ms \(one call's cost\) \+ 5 ms \| [\d.]+ ms \| ≤ 35\.9 ms \|/);
+    expect(result.targets).toHaveLength(13);
   }, 60_000);
 });
