@@ -152,7 +152,7 @@ export function createBot({ config, logger, lookups, lists = unavailableLists(),
       logger,
       clock,
     }),
-    lists: new ListFlow({ lists, access, rateLimit, audit, typeNames: config.luminate.interactionTypeNames, accessContact: config.access.contact, logger, clock }),
+    lists: new ListFlow({ lists, donors: lookups, access, rateLimit, audit, typeNames: config.luminate.interactionTypeNames, accessContact: config.access.contact, logger, clock }),
     typeNames: config.luminate.interactionTypeNames,
     audit,
     channels: new ChannelExposureCheck({

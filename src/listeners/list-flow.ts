@@ -2,9 +2,10 @@ import type { AccessPolicy } from '../access/access-policy.js';
 import type { LookupRateLimit } from '../access/rate-limit.js';
 import type { AuditLog, AuditOutcome, ListAuditEvent } from '../audit.js';
 import { encodeCardReference, encodeListReference } from '../lookup/card-reference.js';
-import type { Clock } from '../lookup/interaction-lookups.js';
+import type { Clock, InteractionLookups } from '../lookup/interaction-lookups.js';
 import type { InteractionLists, ListPage } from '../lookup/interaction-lists.js';
 import type { InteractionListRequest } from '../lookup/parse.js';
+import type { Constituent } from '../luminate/client.js';
 import { isNotFound, LuminateError } from '../luminate/errors.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessage } from '../slack/interaction-card.js';
@@ -14,6 +15,8 @@ import type { FlowResult, LookupRequest } from './lookup-flow.js';
 
 export interface ListFlowOptions {
   lists: InteractionLists;
+  /** Where the donor's name at the top comes from (the cards' own cache); without it the list shows the identifier. */
+  donors?: Pick<InteractionLookups, 'donor' | 'peekDonor'>;
   access: AccessPolicy;
   rateLimit: LookupRateLimit;
   audit: AuditLog;
@@ -51,7 +54,7 @@ export class ListFlow {
     const limited = this.#overLimit(request, list, 0);
     if (limited) return limited;
     this.#audit(request, list, 'found', page.rows.length, true, 0);
-    return { message: this.#render(list, page, place), allowed: true, found: true };
+    return { message: this.#render(list, page, place, this.#options.donors?.peekDonor(list.identifier)), allowed: true, found: true };
   }
 
   /** Never rejects: failures become the message to show. */
@@ -66,6 +69,8 @@ export class ListFlow {
       }
       const limited = this.#overLimit(request, list, ms());
       if (limited) return limited;
+      // Started with the page, so the name costs no extra round trip; it never fails the list.
+      const donor = this.#options.donors?.donor(list.identifier, { refresh }) ?? Promise.resolve(undefined);
       let page: ListPage;
       try {
         page = await this.#options.lists.page(list, { refresh });
@@ -81,10 +86,11 @@ export class ListFlow {
         this.#options.logger.warn('refresh of a list failed, the cached page stays', { identifierKind: list.identifier.kind, page: list.page, error: page.refreshFailure });
         this.#audit(request, list, 'error', page.rows.length, true, ms());
         const note = refreshFailedNote({ kind: 'error', error: page.refreshFailure, lookup: { interactionId: 0, identifier: list.identifier } }, this.#clock() - page.fetchedAt);
-        return { message: this.#render(list, page, place, note), allowed: true, found: true };
+        return { message: this.#render(list, page, place, await donor, note), allowed: true, found: true };
       }
+      const named = await donor;
       this.#audit(request, list, 'found', page.rows.length, page.cached, ms());
-      return { message: this.#render(list, page, place), allowed: true, found: true };
+      return { message: this.#render(list, page, place, named), allowed: true, found: true };
     } catch (error) {
       this.#options.logger.error('list failed unexpectedly', { error, identifierKind: list.identifier.kind });
       this.#audit(request, list, 'error', 0, false, ms());
@@ -92,11 +98,11 @@ export class ListFlow {
     }
   }
 
-  #render(list: InteractionListRequest, page: ListPage, place: ListPlace, footer?: string): SlackMessage {
+  #render(list: InteractionListRequest, page: ListPage, place: ListPlace, donor: Constituent | undefined, footer?: string): SlackMessage {
     const { typeNames } = this.#options;
     if (page.rows.length === 0 && list.page === 0 && footer === undefined) return noInteractionsMessage(list.identifier, list.filters, typeNames);
     return renderInteractionList(
-      { ...list, ...page, now: this.#clock(), typeNames, footer },
+      { ...list, ...page, now: this.#clock(), typeNames, donor, footer },
       {
         page: (n) => encodeListReference({ list: { ...list, page: n }, ...place }),
         row: (row) =>

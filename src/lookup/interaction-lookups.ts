@@ -138,6 +138,19 @@ export class InteractionLookups {
     return this.#withDonor({ ...entry, cached: entry === before }, await this.#withinGrace(donor));
   }
 
+  /**
+   * The donor a list is of, from the same cache cards use (one `getUser` serves both): what Luminate
+   * says within the grace, else undefined. Never rejects. Start it beside the page's own call.
+   */
+  donor(identifier: ConstituentIdentifier, { refresh = false }: { refresh?: boolean } = {}): Promise<Constituent | undefined> {
+    return this.#withinGrace(this.#donor(identifier, refresh));
+  }
+
+  /** The donor already cached, without waiting: lets a listener put the name in its ack. */
+  peekDonor(identifier: ConstituentIdentifier): Constituent | undefined {
+    return this.#donors?.get(donorKey(identifier));
+  }
+
   /** The donor's name when Luminate has given it; never rejects: a card is shown without a name rather than not at all. */
   #donor(identifier: ConstituentIdentifier, refresh: boolean): Promise<Constituent | undefined> {
     const donors = this.#donors;

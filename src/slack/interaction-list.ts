@@ -1,9 +1,9 @@
 import type { types } from '@slack/bolt';
-import type { InteractionSummary } from '../luminate/client.js';
+import type { Constituent, InteractionSummary } from '../luminate/client.js';
 import { formatIdentifier, type ConstituentIdentifier } from '../luminate/lookup.js';
 import { LIST_PAGE_SIZE } from '../lookup/interaction-lists.js';
 import type { ListFilters } from '../lookup/parse.js';
-import type { SlackMessage } from './interaction-card.js';
+import { donorName, type SlackMessage } from './interaction-card.js';
 import { LIMITS, describeAge, escapeMrkdwn, mrkdwn, slackDate, truncateMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
@@ -28,6 +28,8 @@ export interface ListView {
   cached: boolean;
   now: number;
   typeNames: ReadonlyMap<string, string>;
+  /** Who the donor is, when `getUser` answered in time; without a name the header shows the identifier alone. */
+  donor?: Constituent;
   /** Already-safe mrkdwn after the freshness line, e.g. why a Refresh could not be done. */
   footer?: string;
 }
@@ -67,7 +69,10 @@ function button(text: string, actionId: string, value: string): types.Button {
  * verbatim and cut to Block Kit's limits, and a page of LIST_PAGE_SIZE rows is about 15 blocks.
  */
 export function renderInteractionList(view: ListView, buttons: ListButtons): SlackMessage {
-  const donor = mrkdwn(formatIdentifier(view.identifier), 300);
+  const identifier = mrkdwn(formatIdentifier(view.identifier), 300);
+  const name = donorName(view.donor);
+  // The name is Luminate's text: escaped and cut on its own, so the identifier always follows it.
+  const donor = name === null ? identifier : `${mrkdwn(name, 200)} (${identifier})`;
   const filters = filterText(view.filters, view.typeNames);
   const freshness = view.cached ? `cached, fetched ${describeAge(view.now - view.fetchedAt)}` : 'fetched just now';
   const blocks: KnownBlock[] = [

@@ -292,7 +292,7 @@ describe('the message shortcut and the form', () => {
     system.slack.reset();
     await system.interact(messageShortcut({ text: 'Can someone check <mailto:many@example.org|many@example.org>? They called again.', threadTs: '1764300000.000100', responseUrl: system.slack.newResponseUrl() }));
     const call = await system.slack.waitForCall('chat.postEphemeral');
-    expect(call.args).toMatchObject({ channel: 'C0DONORS', user: 'U0AGENT', thread_ts: '1764300000.000100', text: 'Interactions of many@example.org' });
+    expect(call.args).toMatchObject({ channel: 'C0DONORS', user: 'U0AGENT', thread_ts: '1764300000.000100', text: 'Interactions of Morgan Manyfold (many@example.org)' });
     const list = call.args as SlackMessageBody;
     checkBlockKit(list);
     expect(rows(list)).toHaveLength(10);

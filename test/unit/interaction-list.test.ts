@@ -36,4 +36,15 @@ describe('renderInteractionList', () => {
     ]);
     expect(json).toContain('Showing 41–50');
   });
+
+  it('cuts a very long donor name on its own, so the identifier still follows it', () => {
+    const donor = { consId: '1001010', firstName: '&'.repeat(3000), lastName: 'x', email: null };
+    const message = renderInteractionList(
+      { identifier: { kind: 'email', email: 'long@example.org' }, filters: {}, page: 0, rows: [row(1, 'Hi')], hasOlder: false, fetchedAt: 0, cached: false, now: 0, typeNames, donor },
+      { page: (n) => `page ${n}`, row: (r) => `row ${r.interactionId}` },
+    );
+    checkBlockKit(message);
+    expect((message.blocks[0] as { text: { text: string } }).text.text).toMatch(/^\*Interactions of (?:&amp;)+… \(long@example\.org\)\*, newest first$/);
+    expect(message.text).toMatch(/^Interactions of (?:&amp;)+… \(long@example\.org\)$/);
+  });
 });
