@@ -4,7 +4,7 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from 
 import { AccessPolicy } from './access/access-policy.js';
 import { ChannelExposureCheck } from './access/channel-exposure.js';
 import { LookupRateLimit } from './access/rate-limit.js';
-import { createAuditLog, type AuditLog } from './audit.js';
+import { createAuditLog, type AuditLog } from './observability/audit.js';
 import type { Config } from './config.js';
 import { MemoryReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './listeners/index.js';
@@ -13,10 +13,11 @@ import { LookupFlow } from './listeners/lookup-flow.js';
 import { ModalOrigins } from './slack/lookup-modal.js';
 import { ResponseUrls } from './slack/response-url.js';
 import { LookupAnswers } from './lookup/answer-lookups.js';
-import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
+import type { Clock } from './clock.js';
+import type { InteractionLookups } from './lookup/interaction-lookups.js';
 import { InteractionLists } from './lookup/interaction-lists.js';
 import { ListFlow } from './listeners/list-flow.js';
-import { toBoltLogger, type Logger } from './logger.js';
+import { toBoltLogger, type Logger } from './observability/logger.js';
 import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_BODY_BYTES, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
 

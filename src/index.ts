@@ -1,7 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { createBot } from './app.js';
 import { ConfigError, parseConfig, secretsOf } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { LuminateClient } from './luminate/client.js';
 import { InteractionLookups } from './lookup/interaction-lookups.js';
 import { InteractionLists } from './lookup/interaction-lists.js';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createBot, type Bot } from '../../src/app.js';
 import { parseConfig, secretsOf, type Config } from '../../src/config.js';
-import { createAuditLog } from '../../src/audit.js';
-import { createLogger } from '../../src/logger.js';
+import { createAuditLog } from '../../src/observability/audit.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
-import { InteractionLookups, type Clock } from '../../src/lookup/interaction-lookups.js';
+import type { Clock } from '../../src/clock.js';
+import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
 import { InteractionLists } from '../../src/lookup/interaction-lists.js';
 import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';

@@ -1,13 +1,14 @@
 import type { AccessPolicy } from '../access/access-policy.js';
 import type { LookupRateLimit } from '../access/rate-limit.js';
-import type { AuditLog, AuditOutcome, ListAuditEvent } from '../audit.js';
+import type { AuditLog, AuditOutcome, ListAuditEvent } from '../observability/audit.js';
 import { encodeCardReference, encodeListReference } from '../lookup/card-reference.js';
-import type { Clock, InteractionLookups } from '../lookup/interaction-lookups.js';
+import type { Clock } from '../clock.js';
+import type { InteractionLookups } from '../lookup/interaction-lookups.js';
 import type { InteractionLists, ListPage } from '../lookup/interaction-lists.js';
 import type { InteractionListRequest } from '../lookup/parse.js';
 import type { Constituent } from '../luminate/client.js';
 import { isNotFound, LuminateError } from '../luminate/errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { SlackMessage } from '../slack/interaction-card.js';
 import { noInteractionsMessage, renderInteractionList } from '../slack/interaction-list.js';
 import { accessDeniedMessage, listFailureMessage, rateLimitedMessage, refreshFailedNote } from '../slack/messages.js';

@@ -1,11 +1,11 @@
 import type { AccessPolicy } from '../access/access-policy.js';
 import type { LookupRateLimit } from '../access/rate-limit.js';
-import type { AuditLog, Surface } from '../audit.js';
-import type { InteractionLookup } from '../luminate/lookup.js';
+import type { AuditLog, Surface } from '../observability/audit.js';
+import type { InteractionRequest } from '../luminate/identifiers.js';
 import type { LookupAnswers, Presentation } from '../lookup/answer-lookups.js';
-import type { Clock } from '../lookup/interaction-lookups.js';
+import type { Clock } from '../clock.js';
 import type { SlackMessage } from '../slack/interaction-card.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { accessDeniedMessage, lookupFailureMessage, rateLimitedMessage } from '../slack/messages.js';
 import { within } from '../within.js';
 
@@ -55,7 +55,7 @@ export class LookupFlow {
    * The answer when it needs no I/O at all (access decided from what is known,
    * card in the cache), so a listener can put it in its ack. Otherwise undefined.
    */
-  immediate(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation): FlowResult | undefined {
+  immediate(request: LookupRequest, lookup: InteractionRequest, presentation: Presentation): FlowResult | undefined {
     const decision = this.#options.access.peek(this.#requester(request));
     if (!decision?.allowed) return undefined;
     const answer = this.#options.answers.fromCache(lookup, presentation);
@@ -95,7 +95,7 @@ export class LookupFlow {
   }
 
   /** Never rejects: every surface posts what this resolves to, so a bug becomes the bot's own failure message. */
-  async run(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation, options: { refresh?: boolean } = {}): Promise<FlowResult> {
+  async run(request: LookupRequest, lookup: InteractionRequest, presentation: Presentation, options: { refresh?: boolean } = {}): Promise<FlowResult> {
     const started = this.#clock();
     try {
       return await this.#run(request, lookup, presentation, started, options);
@@ -106,7 +106,7 @@ export class LookupFlow {
     }
   }
 
-  async #run(request: LookupRequest, lookup: InteractionLookup, presentation: Presentation, started: number, { refresh = false }: { refresh?: boolean }): Promise<FlowResult> {
+  async #run(request: LookupRequest, lookup: InteractionRequest, presentation: Presentation, started: number, { refresh = false }: { refresh?: boolean }): Promise<FlowResult> {
     const decision = await this.#options.access.check(this.#requester(request));
     if (!decision.allowed) {
       this.#audit(request, lookup, 'denied', false, this.#clock() - started);
@@ -123,7 +123,7 @@ export class LookupFlow {
    * The card again, from the cache, in another presentation (after a share, without the Share button).
    * Not a new lookup, so not audited; undefined when the answer is no longer cached.
    */
-  rerender(lookup: InteractionLookup, presentation: Presentation): SlackMessage | undefined {
+  rerender(lookup: InteractionRequest, presentation: Presentation): SlackMessage | undefined {
     return this.#options.answers.fromCache(lookup, presentation)?.message;
   }
 
@@ -136,7 +136,7 @@ export class LookupFlow {
    * Counts the lookup against the person's minute; over the limit, an audited refusal that never reaches Luminate.
    * For a Refresh (`keep` set) the refusal is the cached card with a note, when there is one: the card stays.
    */
-  #overLimit(request: LookupRequest, lookup: InteractionLookup, ms: number, keep?: Presentation): FlowResult | undefined {
+  #overLimit(request: LookupRequest, lookup: InteractionRequest, ms: number, keep?: Presentation): FlowResult | undefined {
     const { rateLimit } = this.#options;
     const rate = rateLimit.take(request.userId);
     if (rate.allowed) return undefined;
@@ -157,7 +157,7 @@ export class LookupFlow {
     return { user: request.userId, team: request.teamId, channel: request.channelId, surface: request.surface };
   }
 
-  #audit(request: LookupRequest, lookup: InteractionLookup, outcome: 'found' | 'not_found' | 'error' | 'denied' | 'rate_limited', cached: boolean, ms: number): void {
+  #audit(request: LookupRequest, lookup: InteractionRequest, outcome: 'found' | 'not_found' | 'error' | 'denied' | 'rate_limited', cached: boolean, ms: number): void {
     this.#options.audit.lookup({
       ...this.#base(request),
       interactionId: lookup.interactionId,

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { replayKey, type ReplayStore } from '../access/replay-guard.js';
-import type { AuditLog, Surface } from '../audit.js';
+import type { AuditLog, Surface } from '../observability/audit.js';
 import { CARD_ACTIONS } from '../slack/interaction-card.js';
 import { otherWorkspaceMessage } from '../slack/messages.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { originOf, type ResponseUrls } from '../slack/response-url.js';
 
 /** The workspace (and Enterprise Grid org) the bot token belongs to, from `auth.test`. */

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ChannelExposureCheck } from '../access/channel-exposure.js';
-import type { AuditLog } from '../audit.js';
-import type { Logger } from '../logger.js';
+import type { AuditLog } from '../observability/audit.js';
+import type { Logger } from '../observability/logger.js';
 import type { ModalOrigins } from '../slack/lookup-modal.js';
 import type { ResponseUrls } from '../slack/response-url.js';
 import type { WorkTracker } from '../work-tracker.js';

@@ -1,13 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { constituentAdminUrl } from '../luminate/admin-url.js';
 import { isNotFound, LuminateError } from '../luminate/errors.js';
-import type { InteractionLookup } from '../luminate/lookup.js';
+import type { InteractionRequest } from '../luminate/identifiers.js';
 import { donorName, renderInteractionCard, type CardOptions, type SlackMessage } from '../slack/interaction-card.js';
 import { lookupFailureMessage, refreshFailedNote, type RefreshFailure } from '../slack/messages.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { describeAge } from '../slack/mrkdwn.js';
 import { encodeCardReference, encodeListReference, type CardReference } from './card-reference.js';
-import type { Clock, InteractionLookups, LookupResult } from './interaction-lookups.js';
+import type { Clock } from '../clock.js';
+import type { InteractionLookups, LookupResult } from './interaction-lookups.js';
 
 /** How a lookup ended, in the words the audit trail uses. */
 export type LookupOutcome = 'found' | 'not_found' | 'error';
@@ -56,7 +57,7 @@ export class LookupAnswers {
   }
 
   /** The card from a fresh cached answer, without waiting: lets a listener put it in its ack. */
-  fromCache(lookup: InteractionLookup, presentation: Presentation): LookupAnswer | undefined {
+  fromCache(lookup: InteractionRequest, presentation: Presentation): LookupAnswer | undefined {
     const hit = this.#options.lookups.peek(lookup);
     return hit && this.#card(hit, presentation);
   }
@@ -65,13 +66,13 @@ export class LookupAnswers {
    * The cached card kept after a Refresh that could not be done, with a note saying why and how old it
    * is; undefined when nothing fresh is cached.
    */
-  keptCard(lookup: InteractionLookup, presentation: Presentation, failure: RefreshFailure): LookupAnswer | undefined {
+  keptCard(lookup: InteractionRequest, presentation: Presentation, failure: RefreshFailure): LookupAnswer | undefined {
     const hit = this.#options.lookups.peek(lookup);
     return hit && this.#keep(hit, presentation, failure);
   }
 
   /** Never rejects: failures become a message, and are logged by their typed error. */
-  async answer(lookup: InteractionLookup, presentation: Presentation, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupAnswer> {
+  async answer(lookup: InteractionRequest, presentation: Presentation, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupAnswer> {
     try {
       const result = await this.#options.lookups.lookup(lookup, { refresh });
       if (result.refreshFailure === undefined) return this.#card(result, presentation);
@@ -84,7 +85,7 @@ export class LookupAnswers {
     }
   }
 
-  #logFailure(lookup: InteractionLookup, error: unknown, message: string): void {
+  #logFailure(lookup: InteractionRequest, error: unknown, message: string): void {
     const fields = { interactionId: lookup.interactionId, identifierKind: lookup.identifier.kind, error };
     if (isNotFound(error)) this.#options.logger.info('luminate lookup found nothing', fields);
     else if (error instanceof LuminateError) this.#options.logger.warn(message, fields);

@@ -1,5 +1,5 @@
-import type { IdentifierKind, InteractionLookup } from '../luminate/lookup.js';
-import { identifierValue } from '../luminate/lookup.js';
+import type { IdentifierKind, InteractionRequest } from '../luminate/identifiers.js';
+import { identifierValue } from '../luminate/identifiers.js';
 import { parseIdentifier, parseInteractionId, type InteractionListRequest, type ListFilters } from './parse.js';
 
 /**
@@ -8,7 +8,7 @@ import { parseIdentifier, parseInteractionId, type InteractionListRequest, type 
  * the payload it comes back in, but it is parsed as strictly as typed input.
  */
 export interface CardReference {
-  lookup: InteractionLookup;
+  lookup: InteractionRequest;
   channelId: string | null;
   threadTs: string | null;
   /** The list page the card was opened from, for its "Back to list" button. */

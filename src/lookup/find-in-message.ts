@@ -1,10 +1,10 @@
-import { formatIdentifier, type ConstituentIdentifier, type InteractionLookup } from '../luminate/lookup.js';
+import { formatIdentifier, type ConstituentIdentifier, type InteractionRequest } from '../luminate/identifiers.js';
 import { decodeSlackText, parseIdentifier, parseInteractionId } from './parse.js';
 
 /** What a donor-thread message says about which interaction, and whose. */
 export interface MessageFindings {
   /** Both parts found without doubt. */
-  lookup: InteractionLookup | null;
+  lookup: InteractionRequest | null;
   /** The donor alone, when the message names one without doubt (what a form can be prefilled with). */
   donor: ConstituentIdentifier | null;
   /** Everything that looked like an interaction id, best first; several means the message is ambiguous. */
@@ -67,7 +67,7 @@ function identifiers(text: string, pattern: RegExp, prefix: string): Constituent
     const parsed = parseIdentifier(raw);
     if (parsed.ok) found.push(parsed.value);
   }
-  // The same email in two cases is one donor (as in lookupKey); member ids keep their case.
+  // The same email in two cases is one donor (as in interactionKey); member ids keep their case.
   return distinct(found, (i) => (i.kind === 'email' ? i.email.toLowerCase() : formatIdentifier(i)));
 }
 

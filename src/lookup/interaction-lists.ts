@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { DonorSource, InteractionSummary } from '../luminate/client.js';
 import { isNotFound } from '../luminate/errors.js';
-import { identifierValue } from '../luminate/lookup.js';
-import type { Clock } from './interaction-lookups.js';
+import { identifierValue } from '../luminate/identifiers.js';
+import type { Clock } from '../clock.js';
 import type { InteractionListRequest } from './parse.js';
 
 /** Rows on one page of a list: ten keeps a page well inside Block Kit's 50 blocks. */

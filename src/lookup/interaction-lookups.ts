@@ -1,12 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import type { Constituent, DonorSource, InteractionSource } from '../luminate/client.js';
 import { isNotFound } from '../luminate/errors.js';
-import { answersConsId, identifierValue, lookupKey, type ConstituentIdentifier, type InteractionLookup } from '../luminate/lookup.js';
+import { answersConsId, identifierValue, interactionKey, type ConstituentIdentifier, type InteractionRequest } from '../luminate/identifiers.js';
 import type { Interaction } from '../luminate/schema.js';
-import type { Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../observability/logger.js';
 
-/** Milliseconds since the epoch; injected so tests control cache age and freshness text. */
-export type Clock = () => number;
 
 export interface LookupResult {
   interaction: Interaction;
@@ -45,7 +44,7 @@ interface DonorContext {
   identifier: ConstituentIdentifier;
 }
 
-/** The constituent an identifier names, whatever the case of an email (as {@link lookupKey}). */
+/** The constituent an identifier names, whatever the case of an email (as {@link interactionKey}). */
 function donorKey(identifier: ConstituentIdentifier): string {
   const value = identifierValue(identifier);
   return `${identifier.kind}|${identifier.kind === 'email' ? value.toLowerCase() : value}`;
@@ -63,7 +62,7 @@ interface Entry {
  * not cached".
  */
 export class InteractionLookups {
-  readonly #cache: LRUCache<string, Entry, InteractionLookup>;
+  readonly #cache: LRUCache<string, Entry, InteractionRequest>;
   /** `getUser` answers beside the interactions, cached and coalesced the same way, per constituent. */
   readonly #donors: LRUCache<string, Constituent, DonorContext> | undefined;
   readonly #clock: Clock;
@@ -85,7 +84,7 @@ export class InteractionLookups {
         ignoreFetchAbort: true,
         fetchMethod: (_key, _stale, { context }) => donors.getUser(context.identifier),
       });
-    this.#cache = new LRUCache<string, Entry, InteractionLookup>({
+    this.#cache = new LRUCache<string, Entry, InteractionRequest>({
       max: maxEntries,
       // lru-cache reads ttl 0 as "never expires"; 1 ms is "keep nothing" while a fetch is still shared.
       ttl: Math.max(1, ttlSeconds * 1000),
@@ -103,8 +102,8 @@ export class InteractionLookups {
   }
 
   /** The cached answer, if there is a fresh one: lets a listener answer in its ack. */
-  peek(lookup: InteractionLookup): LookupResult | undefined {
-    const entry = this.#cache.get(lookupKey(lookup));
+  peek(lookup: InteractionRequest): LookupResult | undefined {
+    const entry = this.#cache.get(interactionKey(lookup));
     return entry && this.#withDonor({ ...entry, cached: true }, this.#donors?.get(donorKey(lookup.identifier)));
   }
 
@@ -115,14 +114,14 @@ export class InteractionLookups {
    *   then said the record is gone or hidden from the bot.
    * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails and there is no answer to keep.
    */
-  async lookup(lookup: InteractionLookup, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupResult> {
-    const key = lookupKey(lookup);
+  async lookup(lookup: InteractionRequest, { refresh = false }: { refresh?: boolean } = {}): Promise<LookupResult> {
+    const key = interactionKey(lookup);
     // Started before the interaction is asked for, so both calls are in flight at once.
     const donor = this.#donor(lookup.identifier, refresh);
     // What the cache held before this call (also while another call is fetching it): the same object
     // coming back means the answer was not fetched for this request.
     const before = this.#cache.peek(key, { allowStale: true });
-    const status: LRUCache.Status<string, Entry, InteractionLookup> = {};
+    const status: LRUCache.Status<string, Entry, InteractionRequest> = {};
     // allowStaleOnFetchRejection: lru-cache keeps the previous value when the refresh rejects (by default it
     // deletes the key) and resolves with it, putting the rejection in status.fetchError.
     const entry = await this.#cache.fetch(key, { context: lookup, forceRefresh: refresh, status, allowStaleOnFetchRejection: refresh });

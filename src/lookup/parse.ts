@@ -1,4 +1,4 @@
-import type { ConstituentIdentifier, InteractionLookup } from '../luminate/lookup.js';
+import type { ConstituentIdentifier, InteractionRequest } from '../luminate/identifiers.js';
 import { stripBidiControls } from '../unicode.js';
 
 /** A parse either yields a value or a plain-text problem fit to show a person (escape it for mrkdwn). */
@@ -6,7 +6,7 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 export type ParsedCommand =
   | { kind: 'help' }
-  | { kind: 'lookup'; lookup: InteractionLookup }
+  | { kind: 'lookup'; lookup: InteractionRequest }
   | { kind: 'list'; list: InteractionListRequest }
   | { kind: 'invalid'; problem: string };
 
@@ -118,7 +118,7 @@ export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
     if (text.length > MAX_EMAIL || !EMAIL.test(text)) {
       return { ok: false, problem: `${echo(text)} is not a valid email address.` };
     }
-    // Sent as typed: Luminate does not document whether primary_email matches without regard to case (lookupKey folds it).
+    // Sent as typed: Luminate does not document whether primary_email matches without regard to case (interactionKey folds it).
     return { ok: true, value: { kind: 'email', email: text } };
   }
   return {

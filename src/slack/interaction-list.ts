@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Constituent, InteractionSummary } from '../luminate/client.js';
-import { formatIdentifier, type ConstituentIdentifier } from '../luminate/lookup.js';
+import { formatIdentifier, type ConstituentIdentifier } from '../luminate/identifiers.js';
 import { LIST_PAGE_SIZE } from '../lookup/interaction-lists.js';
 import type { ListFilters } from '../lookup/parse.js';
 import { donorName, type SlackMessage } from './interaction-card.js';

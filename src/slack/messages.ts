@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError } from '../luminate/errors.js';
-import { formatIdentifier, type ConstituentIdentifier, type InteractionLookup } from '../luminate/lookup.js';
+import { formatIdentifier, type ConstituentIdentifier, type InteractionRequest } from '../luminate/identifiers.js';
 import { COMMAND_FORM, LIST_FORM } from '../lookup/parse.js';
 import type { SlackMessage } from './interaction-card.js';
 import { LIMITS, describeAge, mrkdwn, truncateMrkdwn } from './mrkdwn.js';
@@ -18,7 +18,7 @@ export interface FailureDescription {
   action: string;
 }
 
-const who = (lookup: InteractionLookup) => mrkdwn(formatIdentifier(lookup.identifier), 300);
+const who = (lookup: InteractionRequest) => mrkdwn(formatIdentifier(lookup.identifier), 300);
 const code = (error: LuminateApiError) => `code ${mrkdwn(error.code, 20)}`;
 /**
  * How to write the command with an id, escaped: Slack reads `<…>` as its own
@@ -33,7 +33,7 @@ const BY_MEMBER = '`member:&lt;member id&gt;`';
  * echo the request (the API key, the password, a donor's email), so people read
  * the code and our own wording.
  */
-export function describeLookupFailure(error: unknown, lookup: InteractionLookup): FailureDescription {
+export function describeLookupFailure(error: unknown, lookup: InteractionRequest): FailureDescription {
   const id = `*${lookup.interactionId}*`;
   if (!(error instanceof LuminateError)) {
     return {
@@ -186,7 +186,7 @@ function notice(emoji: string, headline: string, detail: string, fallback: strin
   };
 }
 
-export function lookupFailureMessage(error: unknown, lookup: InteractionLookup): SlackMessage {
+export function lookupFailureMessage(error: unknown, lookup: InteractionRequest): SlackMessage {
   const { headline, action } = describeLookupFailure(error, lookup);
   return notice(':warning:', headline, action, `${headline} ${action}`);
 }
@@ -211,7 +211,7 @@ export function invalidInputMessage(problem: string): SlackMessage {
   return notice(':thinking_face:', headline, form, `${headline} ${form}`);
 }
 
-export function lookingUpMessage(lookup: InteractionLookup): SlackMessage {
+export function lookingUpMessage(lookup: InteractionRequest): SlackMessage {
   const text = `:hourglass_flowing_sand: Looking up interaction *${lookup.interactionId}* for *${who(lookup)}* in Luminate Online…`;
   return { text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', verbatim: true, text }] }] };
 }
@@ -364,7 +364,7 @@ export function otherWorkspaceMessage(): SlackMessage {
 
 /** Why a Refresh left the card as it was: Luminate failed, or the person is over LOOKUP_RATE_PER_MINUTE. */
 export type RefreshFailure =
-  | { kind: 'error'; error: unknown; lookup: InteractionLookup }
+  | { kind: 'error'; error: unknown; lookup: InteractionRequest }
   | { kind: 'rate_limited'; perMinute: number; retryAfterMs: number };
 
 /**

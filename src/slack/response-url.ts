@@ -1,5 +1,5 @@
 import { Agent, request } from 'undici';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { SlackMessage } from './interaction-card.js';
 
 /** A message for a response_url: a card or notice, ephemeral unless said otherwise. */

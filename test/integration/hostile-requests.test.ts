@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { encodeCardReference } from '../../src/lookup/card-reference.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';

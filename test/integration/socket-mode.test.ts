@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createBot, type Bot } from '../../src/app.js';
-import { createAuditLog } from '../../src/audit.js';
+import { createAuditLog } from '../../src/observability/audit.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { LuminateClient } from '../../src/luminate/client.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { InteractionSource } from '../../src/luminate/client.js';
 import { LuminateApiError, LuminateError, LuminateUnavailableError } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import type { Interaction } from '../../src/luminate/schema.js';
 import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
 import { parseCommandText } from '../../src/lookup/parse.js';
 
-const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
 
 /** A source that counts calls and answers when told to. */
 function controllableSource() {
-  const calls: InteractionLookup[] = [];
+  const calls: InteractionRequest[] = [];
   const pending: { resolve: (i: Interaction) => void; reject: (e: unknown) => void }[] = [];
   const source: InteractionSource = {
     getInteraction: (lookup) =>
@@ -68,7 +68,7 @@ describe('InteractionLookups', () => {
     const s = controllableSource();
     const lookups = new InteractionLookups({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
     const spellings = ['1000 jane@example.org', '01000 JANE@example.org', '1000 <mailto:Jane@Example.org|Jane@Example.org>'];
-    const all = Promise.all(spellings.map((t) => lookups.lookup((parseCommandText(t) as { lookup: InteractionLookup }).lookup)));
+    const all = Promise.all(spellings.map((t) => lookups.lookup((parseCommandText(t) as { lookup: InteractionRequest }).lookup)));
     await tick();
     s.answerAll();
     await all;

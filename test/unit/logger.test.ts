@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createRedactor, REDACTED, toBoltLogger } from '../../src/logger.js';
+import { createLogger, createRedactor, REDACTED, toBoltLogger } from '../../src/observability/logger.js';
 import { parseIdentifier } from '../../src/lookup/parse.js';
 import { LuminateApiError } from '../../src/luminate/errors.js';
 

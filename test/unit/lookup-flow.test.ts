@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AccessPolicy } from '../../src/access/access-policy.js';
 import { LookupRateLimit } from '../../src/access/rate-limit.js';
-import { createAuditLog } from '../../src/audit.js';
+import { createAuditLog } from '../../src/observability/audit.js';
 import { LookupFlow } from '../../src/listeners/lookup-flow.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import type { LookupAnswers } from '../../src/lookup/answer-lookups.js';
 
 const lookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } } as const;

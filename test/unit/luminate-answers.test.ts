@@ -4,13 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
 import * as errors from '../../src/luminate/errors.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
 
 const credentials = { apiKey: 'answers-api-key-123', loginName: 'bot-api-admin', loginPassword: 'answers-password-456' };
-const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
-const byCons: InteractionLookup = { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } };
+const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+const byCons: InteractionRequest = { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } };
 
 let luminate: StandInLuminate;
 let client: LuminateClient;

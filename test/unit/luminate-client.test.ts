@@ -8,12 +8,12 @@ import {
   LuminateTimeoutError,
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
 
 const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
-const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
 
 let luminate: StandInLuminate;
 let client: LuminateClient;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LuminateClient, type InteractionListQuery, type InteractionSummary } from '../../src/luminate/client.js';
 import { LuminateCircuitOpenError, LuminateError, LuminateUnavailableError } from '../../src/luminate/errors.js';
-import type { ConstituentIdentifier } from '../../src/luminate/lookup.js';
+import type { ConstituentIdentifier } from '../../src/luminate/identifiers.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { MANY_COUNT } from '../../dev/stand-ins/sample-data.js';
 import { luminateFixture } from '../support/fixtures.js';

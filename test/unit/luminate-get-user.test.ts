@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LuminateClient } from '../../src/luminate/client.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateTimeoutError } from '../../src/luminate/errors.js';
-import type { ConstituentIdentifier } from '../../src/luminate/lookup.js';
+import type { ConstituentIdentifier } from '../../src/luminate/identifiers.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
 

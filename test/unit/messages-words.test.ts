@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/luminate/errors.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateTimeoutError, LuminateUnavailableError } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import * as messages from '../../src/slack/messages.js';
 import type { SlackMessage } from '../../src/slack/interaction-card.js';
 
-const lookups: InteractionLookup[] = [
+const lookups: InteractionRequest[] = [
   { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } },
   { interactionId: 1, identifier: { kind: 'member', memberId: '<!channel>&<b>' } },
 ];
@@ -86,7 +86,7 @@ describe('every message the bot can produce', () => {
 });
 
 describe('the words for each failure', () => {
-  const [jane] = lookups as [InteractionLookup];
+  const [jane] = lookups as [InteractionRequest];
   const words = (error: unknown) => {
     const d = messages.describeLookupFailure(error, jane);
     return `${d.headline} ${d.action}`;

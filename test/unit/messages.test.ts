@@ -6,10 +6,10 @@ import {
   LuminateTimeoutError,
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import { accessDeniedMessage, describeLookupFailure, invalidInputMessage, lookupFailureMessage, usageMessage } from '../../src/slack/messages.js';
 
-const lookup: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+const lookup: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
 const describe_ = (error: unknown) => describeLookupFailure(error, lookup);
 
 describe('describeLookupFailure', () => {
@@ -76,7 +76,7 @@ describe('describeLookupFailure', () => {
   });
 
   it('escapes the identifier the person typed', () => {
-    const hostile: InteractionLookup = { interactionId: 1, identifier: { kind: 'member', memberId: '<!channel>&' } };
+    const hostile: InteractionRequest = { interactionId: 1, identifier: { kind: 'member', memberId: '<!channel>&' } };
     expect(describeLookupFailure(new LuminateApiError('16', ''), hostile).headline).toContain('member:&lt;!channel&gt;&amp;');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/lookup/parse.js';
-import { lookupKey } from '../../src/luminate/lookup.js';
+import { interactionKey } from '../../src/luminate/identifiers.js';
 
 const lookup = (text: string) => {
   const parsed = parseCommandText(text);
@@ -22,10 +22,10 @@ describe('parseCommandText', () => {
     expect(lookup('1000 MEMBER_ID:JD-1001').identifier).toEqual({ kind: 'member', memberId: 'JD-1001' });
   });
 
-  it('keeps the email as typed (lookupKey folds case for the cache) and strips leading zeros', () => {
+  it('keeps the email as typed (interactionKey folds case for the cache) and strips leading zeros', () => {
     expect(lookup('001000 Jane@Example.ORG')).toEqual({ interactionId: 1000, identifier: { kind: 'email', email: 'Jane@Example.ORG' } });
-    expect(lookupKey(lookup('001000 Jane@Example.ORG'))).toBe(lookupKey(lookup('1000 jane@example.org')));
-    expect(lookupKey(lookup('1000 member:JD-1001'))).not.toBe(lookupKey(lookup('1000 member:jd-1001')));
+    expect(interactionKey(lookup('001000 Jane@Example.ORG'))).toBe(interactionKey(lookup('1000 jane@example.org')));
+    expect(interactionKey(lookup('1000 member:JD-1001'))).not.toBe(interactionKey(lookup('1000 member:jd-1001')));
     expect(lookup('1000 cons:0001001001').identifier).toEqual({ kind: 'cons', consId: '1001001' });
     expect(lookup('0 cons:0').interactionId).toBe(0);
   });

@@ -1,5 +1,5 @@
 import type { ButtonAction } from '@slack/bolt';
-import type { Surface } from '../../audit.js';
+import type { Surface } from '../../observability/audit.js';
 import { decodeCardReference, decodeListReference } from '../../lookup/card-reference.js';
 import { LIST_ACTIONS } from '../../slack/interaction-list.js';
 import type { ListenerDependencies } from '../types.js';

@@ -2,7 +2,7 @@ import type { ButtonAction } from '@slack/bolt';
 import { decodeCardReference, type CardReference } from '../../lookup/card-reference.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import type { ChannelExposure } from '../../access/channel-exposure.js';
-import type { ShareAuditEvent } from '../../audit.js';
+import type { ShareAuditEvent } from '../../observability/audit.js';
 import { shareFailedMessage, sharedMessage, type ShareFailure } from '../../slack/messages.js';
 import type { ListenerDependencies } from '../types.js';
 import { inModal, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs, webApi } from '@slack/bolt';
 import { findLookupInMessage, type MessageFindings } from '../../lookup/find-in-message.js';
-import { formatIdentifier } from '../../luminate/lookup.js';
+import { formatIdentifier } from '../../luminate/identifiers.js';
 import type { SlackMessage } from '../../slack/interaction-card.js';
 import { lookupFormView, type ModalOrigin } from '../../slack/lookup-modal.js';
 import { formNotOpenedMessage } from '../../slack/messages.js';

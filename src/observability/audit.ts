@@ -1,4 +1,4 @@
-import type { IdentifierKind } from './luminate/lookup.js';
+import type { IdentifierKind } from '../luminate/identifiers.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
 /** Where a lookup came from. Names are an interface: admins' log queries match on them. */

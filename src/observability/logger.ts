@@ -1,7 +1,10 @@
 import type { LogLevel as BoltLogLevel, Logger as BoltLogger } from '@slack/bolt';
-import { LOG_LEVELS, type LogLevelName } from './config.js';
 import { knownSecretsRedactor, REDACTED, redactEmails } from './redact.js';
 import { writeStdoutLine } from './stdout-lines.js';
+
+/** Log levels, most to least verbose. Bolt's own levels share these names. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 export type LogFields = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ export type ConstituentIdentifier =
 export type IdentifierKind = ConstituentIdentifier['kind'];
 
 /** One `getInteraction` question, already validated and normalised. */
-export interface InteractionLookup {
+export interface InteractionRequest {
   /** A safe integer, so it can be logged and compared as a number. */
   interactionId: number;
   identifier: ConstituentIdentifier;
@@ -33,7 +33,7 @@ export function formatIdentifier(identifier: ConstituentIdentifier): string {
  * Equivalent lookups share a key. The parser has stripped leading zeros; an email's case is folded
  * here only, for the cache: it is sent to Luminate as typed (case-insensitive matching is undocumented).
  */
-export function lookupKey(lookup: InteractionLookup): string {
+export function interactionKey(lookup: InteractionRequest): string {
   const value = identifierValue(lookup.identifier);
   return `${lookup.interactionId}|${lookup.identifier.kind}|${lookup.identifier.kind === 'email' ? value.toLowerCase() : value}`;
 }
