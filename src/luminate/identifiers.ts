@@ -6,7 +6,7 @@ export type ConstituentIdentifier =
 
 export type IdentifierKind = ConstituentIdentifier['kind'];
 
-/** One `getInteraction` question, already validated and normalised. */
+/** One `getInteraction` question (an interaction of one constituent), already validated and normalised. */
 export interface InteractionRequest {
   /** A safe integer, so it can be logged and compared as a number. */
   interactionId: number;
@@ -30,12 +30,17 @@ export function formatIdentifier(identifier: ConstituentIdentifier): string {
 }
 
 /**
- * Equivalent lookups share a key. The parser has stripped leading zeros; an email's case is folded
- * here only, for the cache: it is sent to Luminate as typed (case-insensitive matching is undocumented).
+ * The constituent an identifier names, as a cache key. The parser has stripped leading zeros; an email's case
+ * is folded here only: it is sent to Luminate as typed (case-insensitive matching is undocumented).
  */
-export function interactionKey(lookup: InteractionRequest): string {
-  const value = identifierValue(lookup.identifier);
-  return `${lookup.interactionId}|${lookup.identifier.kind}|${lookup.identifier.kind === 'email' ? value.toLowerCase() : value}`;
+export function identifierKey(identifier: ConstituentIdentifier): string {
+  const value = identifierValue(identifier);
+  return `${identifier.kind}|${identifier.kind === 'email' ? value.toLowerCase() : value}`;
+}
+
+/** Equivalent requests share a key. */
+export function interactionKey(request: InteractionRequest): string {
+  return `${request.interactionId}|${identifierKey(request.identifier)}`;
 }
 
 /** The one identifier parameter Luminate's constituent methods take (sending several would let precedence pick). */

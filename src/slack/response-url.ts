@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
 import type { Logger } from '../observability/logger.js';
-import type { SlackMessage } from './interaction-card.js';
+import type { SlackMessage } from './render/message.js';
 
 /** A message for a response_url: a card or notice, ephemeral unless said otherwise. */
 export type ResponseMessage = SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean };

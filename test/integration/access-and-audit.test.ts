@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
 import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, type SlackMessageBody } from '../support/system.js';
@@ -34,7 +34,7 @@ async function commandAs(user: string, text: string, channel = 'C0DONORS'): Prom
   return (await system.slack.waitForResponse(ack.responseUrl)).body as SlackMessageBody;
 }
 const reference = (channelId: string | null = 'C0DONORS') =>
-  encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
+  encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
 
 describe('the allow-lists on every surface', () => {
   it('command: a listed user in an allowed channel gets the card', async () => {

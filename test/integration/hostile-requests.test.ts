@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
-import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
+import { createCaches } from '../../src/service/caches.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { interactivityBody, postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
@@ -58,7 +58,7 @@ describe('replays', () => {
   });
 
   it('a replayed Share click posts once', async () => {
-    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+    const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
     const body = interactivityBody(buttonClick({ actionId: 'interaction_share', value, user: 'U0SHARER', in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
     const timestamp = now();
     const acks = [await send(body, timestamp), await send(body, timestamp), await send(body, timestamp)];
@@ -115,7 +115,7 @@ describe("response_urls that are not Slack's", () => {
   });
 
   it('a click naming another server posts nothing there', async () => {
-    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+    const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
     await system.interact(buttonClick({ actionId: 'interaction_refresh', value, user: 'U0HOOK2', in: { message: { channel: 'C0DONORS', responseUrl: internalUrl } } }));
     await settle();
     expect(posted).toEqual([]);
@@ -184,7 +184,7 @@ describe('modal metadata', () => {
   it.each([['interaction_refresh'], ['interaction_share']])(
     'a %s click in a modal opened without a channel, whose button names an allowed channel, is refused without a Luminate call',
     async (actionId) => {
-      const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+      const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
       await system.interact(buttonClick({ actionId, value, user: 'U0META3', in: { modal: { privateMetadata: sealedOrigin(system, null) } } }));
       // The clicker is answered in the modal either way; what matters is what was done for them.
       const update = await system.slack.waitForCall('views.update');
@@ -240,8 +240,8 @@ describe('the server itself', () => {
       HOST: '127.0.0.1',
     });
     const logger = createLogger({ level: 'error', secrets: [], write: () => undefined });
-    const lookups = new InteractionLookups({ source: { getInteraction: () => Promise.reject(new Error('unused')) }, ttlSeconds: 1, maxEntries: 1 });
-    const bot = createBot({ config, logger, lookups });
+    const caches = createCaches({ getInteraction: () => Promise.reject(new Error('unused')) }, { ttlSeconds: 1, maxEntries: 1 });
+    const bot = createBot({ config, logger, caches });
     try {
       const { port, address } = await bot.start();
       expect(address).toBe('127.0.0.1');

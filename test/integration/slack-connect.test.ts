@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
 import { buttonClick } from '../support/payloads.js';
 import { allText, expectNoSecretLeaked, sealedOrigin, type SlackMessageBody } from '../support/system.js';
 
@@ -19,7 +19,7 @@ beforeEach(() => {
   system.audit.length = 0;
 });
 
-const reference = (channelId: string) => encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
+const reference = (channelId: string) => encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
 
 /** Clicks Share on a card in `channel` and returns the response_url of the click. */
 async function share(channel: string): Promise<string> {

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { StandInSystem } from '../../dev/stand-ins/harness.js';
-import { ModalOrigins } from '../../src/slack/lookup-modal.js';
+import { ModalOrigins } from '../../src/slack/modal-origin.js';
 
 export interface SlackMessageBody {
   response_type?: string;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getInteractionResponseSchema, toInteraction } from '../../src/luminate/get-interaction.js';
 import type { Interaction } from '../../src/luminate/schema.js';
-import { renderInteractionCard, type CardContext } from '../../src/slack/interaction-card.js';
-import { LIMITS } from '../../src/slack/mrkdwn.js';
+import { renderInteractionCard, type CardContext } from '../../src/slack/render/interaction-card.js';
+import { LIMITS } from '../../src/slack/render/mrkdwn.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/luminate/getInteraction.json', import.meta.url), 'utf8'));
 const documented = toInteraction(getInteractionResponseSchema.parse(fixture))!;

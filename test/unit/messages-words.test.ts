@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/luminate/errors.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateTimeoutError, LuminateUnavailableError } from '../../src/luminate/errors.js';
 import type { InteractionRequest } from '../../src/luminate/identifiers.js';
-import * as messages from '../../src/slack/messages.js';
-import type { SlackMessage } from '../../src/slack/interaction-card.js';
+import * as failureMessages from '../../src/slack/render/failure-messages.js';
+import * as helpMessages from '../../src/slack/render/help-messages.js';
+import * as refusalMessages from '../../src/slack/render/refusal-messages.js';
+import * as shareMessages from '../../src/slack/render/share-messages.js';
+import type { SlackMessage } from '../../src/slack/render/message.js';
+
+const messages = { ...failureMessages, ...helpMessages, ...refusalMessages, ...shareMessages };
 
 const lookups: InteractionRequest[] = [
   { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } },
@@ -47,12 +52,14 @@ function everyMessage(): [string, SlackMessage][] {
     }
   }
   out.push(['rateLimitedMessage', messages.rateLimitedMessage(30, 12_345)]);
+  out.push(['refusalMessage denied', messages.refusalMessage({ kind: 'denied', reason: 'channel' }, { contact: '<Helpdesk> & co', channels: ['C0ONE'] })]);
+  out.push(['refusalMessage rate_limited', messages.refusalMessage({ kind: 'rate_limited', perMinute: 30, retryAfterMs: 1500 }, { channels: [] })]);
   for (const reason of ['no_channel', 'not_member', 'rejected', 'channel_external', 'channel_pending_external', 'channel_unconfirmed', 'channel_not_visible', 'channel_check_missing_scope', 'channel_check_failed'] as const) out.push([`shareFailedMessage ${reason}`, messages.shareFailedMessage(reason)]);
   out.push(['sharedMessage', messages.sharedMessage('C0SHARE')]);
   out.push(['formNotOpenedMessage', messages.formNotOpenedMessage()]);
   for (const lookup of lookups) {
-    for (const failure of [{ kind: 'error', error: new LuminateApiError('1', '<!channel> <https://evil.example|click>'), lookup }, { kind: 'rate_limited', perMinute: 30, retryAfterMs: 1500 }] as const) {
-      const note = messages.refreshFailedNote(failure, 120_000);
+    for (const failure of [{ kind: 'error', error: new LuminateApiError('1', '<!channel> <https://evil.example|click>') }, { kind: 'rate_limited', perMinute: 30, retryAfterMs: 1500 }] as const) {
+      const note = messages.refreshFailedNote(failure, lookup, 120_000);
       out.push([`refreshFailedNote ${failure.kind}`, { text: note, blocks: [] }]);
     }
   }
@@ -64,7 +71,7 @@ function everyMessage(): [string, SlackMessage][] {
 const SLACK_SYNTAX = /<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|!subteam\^S[A-Z0-9]+|!date\^[^>]{1,200}|https:\/\/[^|>\s]{1,2000}\|[^>]{1,500})>/g;
 
 describe('every message the bot can produce', () => {
-  it('covers every exported function of slack/messages.ts', () => {
+  it('covers every exported function of the slack/render/*-messages.ts modules', () => {
     const covered = new Set(everyMessage().map(([name]) => name.split(' ')[0]));
     const exported = Object.entries(messages)
       .filter(([, v]) => typeof v === 'function')

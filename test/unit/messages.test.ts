@@ -7,7 +7,9 @@ import {
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
 import type { InteractionRequest } from '../../src/luminate/identifiers.js';
-import { accessDeniedMessage, describeLookupFailure, invalidInputMessage, lookupFailureMessage, usageMessage } from '../../src/slack/messages.js';
+import { describeLookupFailure, lookupFailureMessage } from '../../src/slack/render/failure-messages.js';
+import { invalidInputMessage, usageMessage } from '../../src/slack/render/help-messages.js';
+import { accessDeniedMessage } from '../../src/slack/render/refusal-messages.js';
 
 const lookup: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
 const describe_ = (error: unknown) => describeLookupFailure(error, lookup);
@@ -15,14 +17,16 @@ const describe_ = (error: unknown) => describeLookupFailure(error, lookup);
 describe('describeLookupFailure', () => {
   it('code 16: no donor matches, with what to try', () => {
     const d = describe_(new LuminateApiError('16', 'whatever'));
-    expect(d.audience).toBe('user');
+    // For the person asking: what to check, without sending them to an admin.
+    expect(d.action).not.toMatch(/admin/);
     expect(d.headline).toBe('No donor in Luminate Online matches *jane@example.org*.');
     expect(d.action).toMatch(/cons:.*member:/);
   });
 
   it.each(['26', '27', '32'])('code %s: nothing found for that donor, with what to try', (code) => {
     const d = describe_(new LuminateApiError(code, 'whatever'));
-    expect(d.audience).toBe('user');
+    // For the person asking: what to check, without sending them to an admin.
+    expect(d.action).not.toMatch(/admin/);
     expect(d.headline).toBe('Luminate Online has no interaction *1000* for *jane@example.org*.');
     expect(d.action).toMatch(/cons:/);
   });
@@ -43,7 +47,8 @@ describe('describeLookupFailure', () => {
     ['9', /refused the bot's request/, /tell an admin/],
   ])('code %s is for an admin, and says what to fix', (code, headline, action) => {
     const d = describe_(new LuminateApiError(code, 'x'));
-    expect(d.audience).toBe('admin');
+    // For an admin of the bot: the words send the person there.
+    expect(d.action).toMatch(/an admin/);
     expect(d.headline).toMatch(headline);
     expect(d.action).toMatch(action);
   });

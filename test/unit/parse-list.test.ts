@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCardReference, decodeListReference, encodeCardReference, encodeListReference } from '../../src/lookup/card-reference.js';
-import { listKey } from '../../src/lookup/interaction-lists.js';
-import { MAX_COMMAND_TEXT, parseCommandText } from '../../src/lookup/parse.js';
+import { decodeCardReference, decodeListReference, encodeCardReference, encodeListReference } from '../../src/slack/card-reference.js';
+import { listKey } from '../../src/service/list-cache.js';
+import { MAX_COMMAND_TEXT, parseCommandText } from '../../src/service/requests.js';
 
 const typeNames = new Map([
   ['0', 'Other'],
@@ -52,7 +52,7 @@ describe('parseCommandText: a donor alone asks for their list', () => {
   });
 
   it('still reads <id> <donor> as a card, and a lone id still asks for the donor', () => {
-    expect(parseCommandText('1000 jane@example.org', { typeNames }).kind).toBe('lookup');
+    expect(parseCommandText('1000 jane@example.org', { typeNames }).kind).toBe('card');
     expect(problem('1000')).toMatch(/both the interaction id and the donor/);
   });
 
@@ -72,7 +72,7 @@ describe('list and card references in button values', () => {
   it('round-trip a page with its filters and place, and a card with the page it came from', () => {
     const page = { list: { identifier, filters: { since: '2025-01-01', typeId: 1 }, page: 3 }, channelId: 'C0DONORS', threadTs: '1764400000.000100' };
     expect(decodeListReference(encodeListReference(page))).toEqual(page);
-    const card = { lookup: { interactionId: 2001, identifier }, channelId: null, threadTs: null, list: { filters: { until: '2025-06-30' }, page: 2 } };
+    const card = { request: { interactionId: 2001, identifier }, channelId: null, threadTs: null, list: { filters: { until: '2025-06-30' }, page: 2 } };
     expect(decodeCardReference(encodeCardReference(card))).toEqual(card);
   });
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/lookup/parse.js';
+import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/service/requests.js';
 import { interactionKey } from '../../src/luminate/identifiers.js';
 
 const lookup = (text: string) => {
   const parsed = parseCommandText(text);
-  if (parsed.kind !== 'lookup') throw new Error(`expected a lookup for ${JSON.stringify(text)}, got ${JSON.stringify(parsed)}`);
-  return parsed.lookup;
+  if (parsed.kind !== 'card') throw new Error(`expected a card request for ${JSON.stringify(text)}, got ${JSON.stringify(parsed)}`);
+  return parsed.request;
 };
 const problem = (text: string) => {
   const parsed = parseCommandText(text);
