@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { replayKey, type ReplayStore } from '../../access/replay-guard.js';
 import type { AuditLog, Surface } from '../../observability/audit.js';
-import { CARD_ACTIONS } from '../render/interaction-card.js';
+import { CARD_ACTIONS } from '../render/action-ids.js';
 import { otherWorkspaceMessage } from '../render/refusal-messages.js';
 import type { Logger } from '../../observability/logger.js';
 import { originOf, type ResponseUrls } from '../response-url.js';

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Constituent } from '../../luminate/client.js';
 import type { Interaction } from '../../luminate/schema.js';
-import { LIST_ACTIONS } from './interaction-list.js';
+import { CARD_ACTIONS, LIST_ACTIONS } from './action-ids.js';
 import type { SlackMessage } from './message.js';
 import { LIMITS, describeAge, mrkdwn, plainText, slackDate, truncateMrkdwn, escapeMrkdwn } from './mrkdwn.js';
 
@@ -17,13 +17,6 @@ export interface CardContext {
   /** Who the donor is, when Luminate said in time; without a name the card shows the constituent id alone. */
   donor?: Constituent;
 }
-
-/** Action ids on the card; listeners register on these. */
-export const CARD_ACTIONS = {
-  refresh: 'interaction_refresh',
-  share: 'interaction_share',
-  open: 'interaction_open',
-} as const;
 
 /** Which buttons the card carries. `value` identifies the lookup for Refresh and Share (at most 2000 characters). */
 export interface CardButtons {

@@ -3,21 +3,12 @@ import type { Constituent, InteractionSummary } from '../../luminate/client.js';
 import { formatIdentifier, type ConstituentIdentifier } from '../../luminate/identifiers.js';
 import { LIST_PAGE_SIZE } from '../../service/list-cache.js';
 import type { ListFilters } from '../../service/requests.js';
+import { LIST_ACTIONS } from './action-ids.js';
 import { donorName } from './interaction-card.js';
 import type { SlackMessage } from './message.js';
 import { LIMITS, describeAge, escapeMrkdwn, mrkdwn, slackDate, truncateMrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
-
-/** Action ids on a list; listeners register on these. */
-export const LIST_ACTIONS = {
-  open: 'interaction_list_open',
-  older: 'interaction_list_older',
-  newer: 'interaction_list_newer',
-  refresh: 'interaction_list_refresh',
-  /** On a card opened from a list row. */
-  back: 'interaction_list_back',
-} as const;
 
 export interface ListView {
   identifier: ConstituentIdentifier;

@@ -1,6 +1,6 @@
 import type { App, BlockAction } from '@slack/bolt';
-import { CARD_ACTIONS } from '../../render/interaction-card.js';
-import { LIST_ACTIONS } from '../../render/interaction-list.js';
+import { CARD_ACTIONS } from '../../render/action-ids.js';
+import { LIST_ACTIONS } from '../../render/action-ids.js';
 import type { ListenerDependencies } from '../types.js';
 import { ModalMemory, type CardActionArgs } from './card-origin.js';
 import { openListRow, showListPage } from './list.js';

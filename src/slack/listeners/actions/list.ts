@@ -1,7 +1,7 @@
 import type { ButtonAction } from '@slack/bolt';
 import type { Surface } from '../../../observability/audit.js';
 import { decodeCardReference, decodeListReference } from '../../card-reference.js';
-import { LIST_ACTIONS } from '../../render/interaction-list.js';
+import { LIST_ACTIONS } from '../../render/action-ids.js';
 import type { ListenerDependencies } from '../types.js';
 import { clickChannel, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
