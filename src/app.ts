@@ -93,7 +93,7 @@ export function createBot({ config, logger, caches, clock = Date.now, slowNotice
     // auth.test runs in start(), where a rejected token becomes a clear message instead of an unhandled rejection.
     deferInitialization: true,
     // The bot subscribes to no events, so there are no messages of its own to ignore and no
-    // conversation state to keep; both built-in middlewares showed in the hot path's profile.
+    // conversation state to keep: both built-in middlewares would only add work to every request.
     ignoreSelf: false,
     convoStore: false,
     clientOptions: {

@@ -11,10 +11,9 @@ import { shareCard } from './share.js';
 const CARD_ACTION_ID = new RegExp(`^(?:${[...Object.values(CARD_ACTIONS), ...Object.values(LIST_ACTIONS)].join('|')})$`);
 
 /**
- * One listener for the card's buttons, routed by action_id. Bolt runs the
- * middleware of every registered listener for every request, commands
- * included, so each listener costs every lookup some CPU and allocations;
- * one per surface keeps that small (BENCHMARKS.md, "Before and after").
+ * One listener for the card's and the list's buttons, routed by action_id. Bolt runs
+ * the middleware of every registered listener for every request, commands included,
+ * so each listener adds work to every request; one per surface keeps that small.
  */
 export function registerActions(app: App, deps: ListenerDependencies): void {
   const modals = new ModalMemory();
