@@ -1,32 +1,19 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { encodeCardReference } from '../../src/slack/card-reference.js';
 import { createCaches } from '../../src/service/caches.js';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { interactivityBody, postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
-import { allText, expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil, type SlackMessageBody } from '../support/system.js';
+import { allText, modalAnswer, sealedOrigin, type SlackMessageBody, useStandInSystem, waitUntil } from '../support/system.js';
 
 /** Requests that only someone holding a captured or forged signed request would send. */
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem({ env: { SLACK_ALLOWED_CHANNELS: 'C0DONORS', LOOKUP_RATE_PER_MINUTE: '3' } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
-  system.audit.length = 0;
-});
+const system = useStandInSystem({ env: { SLACK_ALLOWED_CHANNELS: 'C0DONORS', LOOKUP_RATE_PER_MINUTE: '3' } });
 
 const now = () => Math.floor(Date.now() / 1000);
 const settle = () => new Promise((r) => setTimeout(r, 300));
