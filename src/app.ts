@@ -4,19 +4,18 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from 
 import { AccessPolicy } from './access/access-policy.js';
 import { ChannelExposureCheck } from './access/channel-exposure.js';
 import { LookupRateLimit } from './access/rate-limit.js';
-import { createAuditLog, type AuditLog } from './audit.js';
+import { createAuditLog, type AuditLog } from './observability/audit.js';
 import type { Config } from './config.js';
 import { MemoryReplayStore } from './access/replay-guard.js';
-import { registerListeners } from './listeners/index.js';
-import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './listeners/request-guards.js';
-import { LookupFlow } from './listeners/lookup-flow.js';
-import { ModalOrigins } from './slack/lookup-modal.js';
+import { registerListeners } from './slack/listeners/index.js';
+import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './slack/listeners/request-guards.js';
+import type { Caches } from './service/caches.js';
+import { InteractionService } from './service/interaction-service.js';
+import { Answers } from './slack/answer.js';
+import { ModalOrigins } from './slack/modal-origin.js';
 import { ResponseUrls } from './slack/response-url.js';
-import { LookupAnswers } from './lookup/answer-lookups.js';
-import type { Clock, InteractionLookups } from './lookup/interaction-lookups.js';
-import { InteractionLists } from './lookup/interaction-lists.js';
-import { ListFlow } from './listeners/list-flow.js';
-import { toBoltLogger, type Logger } from './logger.js';
+import type { Clock } from './clock.js';
+import { toBoltLogger, type Logger } from './observability/logger.js';
 import { refuseFutureTimestamps, SERVER_OPTIONS, MAX_BODY_BYTES, MAX_CONNECTIONS } from './server-limits.js';
 import { WorkTracker } from './work-tracker.js';
 
@@ -26,9 +25,8 @@ const SLACK_TIMEOUT_MS = 5000;
 export interface BotOptions {
   config: Config;
   logger: Logger;
-  lookups: InteractionLookups;
-  /** Pages of donors' lists; without it (tests of other surfaces) a list request answers that something went wrong. */
-  lists?: InteractionLists;
+  /** The Luminate reads, cached: see `createCaches`. */
+  caches: Caches;
   clock?: Clock;
   /** How long a lookup may take before the person is told it is still going. */
   slowNoticeMs?: number;
@@ -52,7 +50,7 @@ export interface Bot {
   readonly pendingAnswers: number;
 }
 
-export function createBot({ config, logger, lookups, lists = unavailableLists(), clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
+export function createBot({ config, logger, caches, clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
   const boltLogger = toBoltLogger(logger, config.logLevel);
   const work = new WorkTracker({ logger });
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
@@ -95,7 +93,7 @@ export function createBot({ config, logger, lookups, lists = unavailableLists(),
     // auth.test runs in start(), where a rejected token becomes a clear message instead of an unhandled rejection.
     deferInitialization: true,
     // The bot subscribes to no events, so there are no messages of its own to ignore and no
-    // conversation state to keep; both built-in middlewares showed in the hot path's profile.
+    // conversation state to keep: both built-in middlewares would only add work to every request.
     ignoreSelf: false,
     convoStore: false,
     clientOptions: {
@@ -127,32 +125,28 @@ export function createBot({ config, logger, lookups, lists = unavailableLists(),
     onGroupError: (usergroup, error) => logger.warn('could not read a user group in SLACK_ALLOWED_USERGROUPS', { usergroup, error }),
     clock,
   });
-  const answers = new LookupAnswers({
-    lookups,
-    typeNames: config.luminate.interactionTypeNames,
-    adminUrlTemplate: config.luminate.adminUrlTemplate,
-    logger,
-    clock,
-  });
   const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
   let ownWorkspace: OwnWorkspace | undefined;
   // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
   app.use(replayGuard(new MemoryReplayStore({ clock }), logger));
   app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
-  // One limit for cards and lists: a page of a list counts as one lookup.
-  const rateLimit = new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock });
   registerListeners(app, {
-    flow: new LookupFlow({
-      answers,
+    service: new InteractionService({
+      ...caches,
       access,
-      rateLimit,
+      // One limit for cards and lists: a page of a list counts as one lookup.
+      rateLimit: new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
       audit,
-      accessContact: config.access.contact,
       logger,
       clock,
     }),
-    lists: new ListFlow({ lists, donors: lookups, access, rateLimit, audit, typeNames: config.luminate.interactionTypeNames, accessContact: config.access.contact, logger, clock }),
+    answers: new Answers({
+      typeNames: config.luminate.interactionTypeNames,
+      adminUrlTemplate: config.luminate.adminUrlTemplate,
+      access: { contact: config.access.contact, channels: [...config.access.channels] },
+      clock,
+    }),
     typeNames: config.luminate.interactionTypeNames,
     audit,
     channels: new ChannelExposureCheck({
@@ -201,9 +195,4 @@ export function createBot({ config, logger, lookups, lists = unavailableLists(),
       return stopped;
     },
   };
-}
-
-function unavailableLists(): InteractionLists {
-  const source = { getUserInteractions: () => Promise.reject(new Error('no list source was given to createBot')) };
-  return new InteractionLists({ source, ttlSeconds: 0, maxEntries: 1 });
 }

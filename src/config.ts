@@ -1,9 +1,6 @@
 import { z } from 'zod';
+import { LOG_LEVELS, type LogLevelName } from './observability/logger.js';
 import type { LuminateClientOptions } from './luminate/client.js';
-
-/** Log levels, most to least verbose. Bolt's own levels share these names. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** Everything the bot reads from its environment, parsed once at start-up. */
 export interface Config {

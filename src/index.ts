@@ -1,10 +1,9 @@
 import { config as loadDotenv } from 'dotenv';
 import { createBot } from './app.js';
 import { ConfigError, parseConfig, secretsOf } from './config.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './observability/logger.js';
 import { LuminateClient } from './luminate/client.js';
-import { InteractionLookups } from './lookup/interaction-lookups.js';
-import { InteractionLists } from './lookup/interaction-lists.js';
+import { createCaches } from './service/caches.js';
 
 /** Slack retries a request after 3 s; orchestrators usually kill after 10 s. */
 const SHUTDOWN_GRACE_MS = 9000;
@@ -22,9 +21,7 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const luminate = new LuminateClient(config.luminate, { logger });
-  const lookups = new InteractionLookups({ source: luminate, donors: luminate, logger, ...config.cache });
-  const lists = new InteractionLists({ source: luminate, ...config.cache });
-  const bot = createBot({ config, logger, lookups, lists });
+  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger }) });
 
   try {
     await bot.start();

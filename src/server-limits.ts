@@ -1,6 +1,6 @@
 import type { ServerOptions } from 'node:http';
 import type { HTTPReceiver } from '@slack/bolt';
-import type { Logger } from './logger.js';
+import type { Logger } from './observability/logger.js';
 
 /**
  * Slack sends small bodies in one go and waits 3 s for the answer, so a

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from './observability/logger.js';
 
 /**
  * Work that continues after `ack()`. Bolt's `app.stop()` closes the server but

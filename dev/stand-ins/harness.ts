@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createBot, type Bot } from '../../src/app.js';
 import { parseConfig, secretsOf, type Config } from '../../src/config.js';
-import { createAuditLog } from '../../src/audit.js';
-import { createLogger } from '../../src/logger.js';
+import { createAuditLog } from '../../src/observability/audit.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
-import { InteractionLookups, type Clock } from '../../src/lookup/interaction-lookups.js';
-import { InteractionLists } from '../../src/lookup/interaction-lists.js';
+import type { Clock } from '../../src/clock.js';
+import { createCaches } from '../../src/service/caches.js';
 import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
@@ -106,12 +106,10 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const resilience = options.resilience === 'production' ? {} : { retryDelayMs: 10, breakerThreshold: 1_000_000, ...options.resilience };
   const client = new LuminateClient(config.luminate, { ...resilience, logger });
   const clock = options.clock ?? Date.now;
-  const lookups = new InteractionLookups({ source: client, donors: client, logger, ...config.cache, clock });
   const bot = createBot({
     config,
     logger,
-    lookups,
-    lists: new InteractionLists({ source: client, ...config.cache, clock }),
+    caches: createCaches(client, { ...config.cache, clock, logger }),
     clock,
     slowNoticeMs: options.slowNoticeMs ?? 1500,
     audit: createAuditLog({

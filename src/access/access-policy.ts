@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../lookup/interaction-lookups.js';
+import type { Clock } from '../clock.js';
 
 /** Who is asking, and where. `channelId` is null for surfaces with no channel (a global shortcut's modal). */
 export interface Requester {

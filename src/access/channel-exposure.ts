@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../lookup/interaction-lookups.js';
+import type { Clock } from '../clock.js';
 import { within } from '../within.js';
 
 /** The fields of `conversations.info`'s `channel` that say who beyond the workspace's own organisation is in it. */

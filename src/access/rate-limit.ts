@@ -1,4 +1,4 @@
-import type { Clock } from '../lookup/interaction-lookups.js';
+import type { Clock } from '../clock.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 

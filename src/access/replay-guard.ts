@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../lookup/interaction-lookups.js';
+import type { Clock } from '../clock.js';
 import { MAX_SKEW_SECONDS } from '../server-limits.js';
 
 /**

@@ -1,7 +1,7 @@
 import { getInteraction } from './get-interaction.js';
 import { getUserInteractions, type InteractionListQuery, type InteractionSummary } from './get-user-interactions.js';
 import { getUser, type Constituent } from './get-user.js';
-import type { InteractionLookup, ConstituentIdentifier } from './lookup.js';
+import type { InteractionRequest, ConstituentIdentifier } from './identifiers.js';
 import type { Interaction } from './schema.js';
 import { LuminateTransport, type CallOptions, type LuminateClientOptions, type ResilienceOptions } from './transport.js';
 
@@ -11,7 +11,7 @@ export type { InteractionListQuery, InteractionSummary } from './get-user-intera
 
 /** What the rest of the bot needs from Luminate for a card; tests and the demo can supply their own. */
 export interface InteractionSource {
-  getInteraction(lookup: InteractionLookup, options?: CallOptions): Promise<Interaction>;
+  getInteraction(lookup: InteractionRequest, options?: CallOptions): Promise<Interaction>;
 }
 
 /** Who a donor is, and what was recorded with them. */
@@ -32,7 +32,7 @@ export class LuminateClient implements InteractionSource, DonorSource {
     this.#transport = new LuminateTransport(options, resilience);
   }
 
-  getInteraction(lookup: InteractionLookup, options?: CallOptions): Promise<Interaction> {
+  getInteraction(lookup: InteractionRequest, options?: CallOptions): Promise<Interaction> {
     return getInteraction(this.#transport, lookup, options);
   }
 

@@ -1,4 +1,4 @@
-import { knownSecretsRedactor, redactEmails } from '../redact.js';
+import { knownSecretsRedactor, redactEmails } from '../observability/redact.js';
 
 /**
  * Every way a Luminate call can fail becomes one of these. Listeners never

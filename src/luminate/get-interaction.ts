@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LuminateBadResponseError, LuminateNotVisibleError } from './errors.js';
-import { answersConsId, identifierParams, type InteractionLookup } from './lookup.js';
+import { answersConsId, identifierParams, type InteractionRequest } from './identifiers.js';
 import { interactionSchema, oneOrFirst, toInteractionRecord, type Interaction } from './schema.js';
 import type { CallOptions, LuminateTransport } from './transport.js';
 
@@ -26,7 +26,7 @@ export function toInteraction(body: z.output<typeof getInteractionResponseSchema
  * One interaction with its note. Luminate leaves out what the service account may not see,
  * so an answer without an interaction is "not found, or hidden" ({@link LuminateNotVisibleError}).
  */
-export function getInteraction(transport: LuminateTransport, lookup: InteractionLookup, options?: CallOptions): Promise<Interaction> {
+export function getInteraction(transport: LuminateTransport, lookup: InteractionRequest, options?: CallOptions): Promise<Interaction> {
   return transport.read(
     {
       method: 'getInteraction',
@@ -47,7 +47,7 @@ export function getInteraction(transport: LuminateTransport, lookup: Interaction
 }
 
 /** The answer is about the interaction asked for (and the constituent, for a `cons:` lookup). */
-function answers(lookup: InteractionLookup, interaction: Interaction): boolean {
+function answers(lookup: InteractionRequest, interaction: Interaction): boolean {
   if (!/^\d{1,20}$/.test(interaction.interactionId) || Number(interaction.interactionId) !== lookup.interactionId) return false;
   return answersConsId(lookup.identifier, interaction.consId);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LuminateBadResponseError } from './errors.js';
-import { answersConsId, identifierParams, type ConstituentIdentifier } from './lookup.js';
+import { answersConsId, identifierParams, type ConstituentIdentifier } from './identifiers.js';
 import { interactionSchema, oneOrMany, toInteractionRecord, type Interaction } from './schema.js';
 import type { CallOptions, LuminateTransport } from './transport.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LuminateBadResponseError, LuminateNotVisibleError } from './errors.js';
-import { answersConsId, identifierParams, type ConstituentIdentifier } from './lookup.js';
+import { answersConsId, identifierParams, type ConstituentIdentifier } from './identifiers.js';
 import { scalar } from './schema.js';
 import type { CallOptions, LuminateTransport } from './transport.js';
 

@@ -1,5 +1,5 @@
 import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap, type IPolicy } from 'cockatiel';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { LuminateError, LuminateTimeoutError, LuminateUnavailableError } from './errors.js';
 
 /** How the client rides out Luminate's bad moments; defaults suit production, tests shorten them. */

@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
-import type { Logger } from '../logger.js';
-import type { SlackMessage } from './interaction-card.js';
+import type { Logger } from '../observability/logger.js';
+import type { SlackMessage } from './render/message.js';
 
 /** A message for a response_url: a card or notice, ephemeral unless said otherwise. */
 export type ResponseMessage = SlackMessage & { response_type?: 'ephemeral' | 'in_channel'; replace_original?: boolean };
@@ -28,9 +28,9 @@ export class ResponseUrlRefusedError extends Error {
 const SLACK_HOOKS_ORIGIN = 'https://hooks.slack.com';
 
 /**
- * Posts to response_urls over one keep-alive agent. Bolt's respond() uses the
- * WHATWG fetch, which the cold path's profile showed as the bot's largest
- * single cost; undici's request() does the same POST for a fraction of it.
+ * Posts to response_urls over one keep-alive agent, with undici's request() rather than
+ * Bolt's respond(): the WHATWG fetch behind respond() costs far more per POST, and a
+ * post here needs its own timeout and the allow-list of hosts below.
  */
 export class ResponseUrls {
   readonly #agent: Agent;

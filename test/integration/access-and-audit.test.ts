@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
+import { startStandInSystem } from '../../dev/stand-ins/harness.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, modalAnswer, sealedOrigin, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem({
+const system = useStandInSystem({
     env: {
       SLACK_ALLOWED_USERS: 'U0ALLOWED',
       SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE',
       SLACK_ALLOWED_CHANNELS: 'C0DONORS',
       SLACK_ACCESS_CONTACT: 'U0LEAD',
     },
-  });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
+  }, () => {
   system.slack.usergroups.set('S0DONORCARE', ['U0MEMBER']);
-  system.audit.length = 0;
 });
 
 const as = (user: string, channel = 'C0DONORS') => ({ user_id: user, channel_id: channel });
@@ -34,7 +23,7 @@ async function commandAs(user: string, text: string, channel = 'C0DONORS'): Prom
   return (await system.slack.waitForResponse(ack.responseUrl)).body as SlackMessageBody;
 }
 const reference = (channelId: string | null = 'C0DONORS') =>
-  encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
+  encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
 
 describe('the allow-lists on every surface', () => {
   it('command: a listed user in an allowed channel gets the card', async () => {

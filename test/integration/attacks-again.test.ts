@@ -3,7 +3,7 @@ import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harn
 import { interactivityBody, postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
 import { commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil } from '../support/system.js';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
 
 /** Attacks tried again on the fixed bot, each one a hole that was still open. */
 
@@ -56,7 +56,7 @@ describe('LOG_LEVEL=debug', () => {
     await system.interact(messageShortcut({ text: 'please look at interaction 1000 or interaction 1001 of member:FAM-2 thanks', responseUrl: system.slack.newResponseUrl() }));
     await system.slack.waitForCall('views.open');
     await modalAnswer(system, modalSubmission({ interactionId: '1000', donor: 'member:JD-1001', privateMetadata: sealedOrigin(system, 'C0DONORS') }));
-    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'member', memberId: 'JD-1001' } }, channelId: 'C0DONORS', threadTs: null });
+    const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'member', memberId: 'JD-1001' } }, channelId: 'C0DONORS', threadTs: null });
     await system.interact(buttonClick({ actionId: 'interaction_share', value, in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
     await system.slack.waitForCall('chat.postMessage');
     await new Promise((r) => setTimeout(r, 300));
@@ -136,7 +136,7 @@ describe('Share from a modal', () => {
 
   it('posts to the channel sealed into the modal, never to one named only by the button value', async () => {
     // A button value is not sealed: a signed click can carry any channel in it, as the modal's metadata could before it was sealed.
-    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0ELSEWHERE', threadTs: null });
+    const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0ELSEWHERE', threadTs: null });
     await system.interact(buttonClick({ actionId: 'interaction_share', value, in: { modal: { privateMetadata: sealedOrigin(system, 'C0DONORS') } } }));
     await system.slack.waitForCall('chat.postMessage');
     expect(system.slack.callsTo('chat.postMessage').map((c) => c.args.channel)).toEqual(['C0DONORS']);

@@ -1,23 +1,12 @@
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LuminateFault } from '../../dev/stand-ins/luminate.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
-import { allText, commandAnswer, expectNoSecretLeaked, waitUntil, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, type SlackMessageBody, useStandInSystem, waitUntil } from '../support/system.js';
 
-let system: StandInSystem;
 let nextId = 7000;
-beforeAll(async () => {
-  system = await startStandInSystem({ env: { LUMINATE_MAX_CONNECTIONS: '4' } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.luminate.latencyMs = 0;
-});
+const system = useStandInSystem({ env: { LUMINATE_MAX_CONNECTIONS: '4' } });
 
 const healthz = async (s: StandInSystem) => (await fetch(s.botUrl.replace('/slack/events', '/healthz'))).status;
 

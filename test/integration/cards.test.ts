@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { buttonClick, modalSubmission, MODAL_VIEW_ID } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, modalAnswer, sealedOrigin, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem();
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
-  system.audit.length = 0;
-});
+const system = useStandInSystem();
 
 const header = (m: { blocks?: unknown[] }) => (m.blocks?.[0] as { text?: { text: string } } | undefined)?.text?.text;
 type Element = { action_id: string; value?: string };

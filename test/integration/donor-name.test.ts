@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
+import { startStandInSystem } from '../../dev/stand-ins/harness.js';
 import { buttonClick } from '../support/payloads.js';
 import { SAMPLE_CONSTITUENTS } from '../../dev/stand-ins/sample-data.js';
-import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
 /** A donor whose name tries to notify the channel and to reverse what follows it. */
 const HOSTILE = {
@@ -12,22 +12,10 @@ const HOSTILE = {
   interactions: [{ ...SAMPLE_CONSTITUENTS[0]!.interactions[0]!, interactionId: '9100', consId: '1009001' }],
 };
 
-let system: StandInSystem;
 /** Each test starts past the cache's TTL, so every lookup is cold unless the test itself warmed it. */
 let offset = 0;
-beforeAll(async () => {
-  system = await startStandInSystem({ clock: () => Date.now() + offset, luminate: { constituents: [...SAMPLE_CONSTITUENTS, HOSTILE] } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
+const system = useStandInSystem({ clock: () => Date.now() + offset, luminate: { constituents: [...SAMPLE_CONSTITUENTS, HOSTILE] } }, () => {
   offset += 3_600_000;
-  system.luminate.reset();
-  system.luminate.latencyMs = 0;
-  system.luminate.methodFaults = {};
-  system.slack.reset();
 });
 
 type Field = { text: string; verbatim?: boolean };

@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission, MODAL_VIEW_ID } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, waitUntil, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, modalAnswer, type SlackMessageBody, useStandInSystem, waitUntil } from '../support/system.js';
 
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem({ env: { LUMINATE_ADMIN_URL_TEMPLATE: 'https://secure2.convio.net/yourorg/admin/ConsProfileUser?consId={consId}' } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
-  system.audit.length = 0;
-});
+const system = useStandInSystem({ env: { LUMINATE_ADMIN_URL_TEMPLATE: 'https://secure2.convio.net/yourorg/admin/ConsProfileUser?consId={consId}' } });
 
 const header = (m: { blocks?: unknown[] }) => (m.blocks?.[0] as { text?: { text: string } } | undefined)?.text?.text;
 type Element = { action_id: string; value?: string; url?: string };

@@ -1,32 +1,19 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
-import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
+import { createCaches } from '../../src/service/caches.js';
 import { interactivityBody, postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { buttonClick, globalShortcut, messageShortcut, modalSubmission } from '../support/payloads.js';
-import { allText, expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil, type SlackMessageBody } from '../support/system.js';
+import { allText, modalAnswer, sealedOrigin, type SlackMessageBody, useStandInSystem, waitUntil } from '../support/system.js';
 
 /** Requests that only someone holding a captured or forged signed request would send. */
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem({ env: { SLACK_ALLOWED_CHANNELS: 'C0DONORS', LOOKUP_RATE_PER_MINUTE: '3' } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
-  system.audit.length = 0;
-});
+const system = useStandInSystem({ env: { SLACK_ALLOWED_CHANNELS: 'C0DONORS', LOOKUP_RATE_PER_MINUTE: '3' } });
 
 const now = () => Math.floor(Date.now() / 1000);
 const settle = () => new Promise((r) => setTimeout(r, 300));
@@ -58,7 +45,7 @@ describe('replays', () => {
   });
 
   it('a replayed Share click posts once', async () => {
-    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+    const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
     const body = interactivityBody(buttonClick({ actionId: 'interaction_share', value, user: 'U0SHARER', in: { message: { channel: 'C0DONORS', responseUrl: system.slack.newResponseUrl() } } }));
     const timestamp = now();
     const acks = [await send(body, timestamp), await send(body, timestamp), await send(body, timestamp)];
@@ -115,7 +102,7 @@ describe("response_urls that are not Slack's", () => {
   });
 
   it('a click naming another server posts nothing there', async () => {
-    const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+    const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
     await system.interact(buttonClick({ actionId: 'interaction_refresh', value, user: 'U0HOOK2', in: { message: { channel: 'C0DONORS', responseUrl: internalUrl } } }));
     await settle();
     expect(posted).toEqual([]);
@@ -184,7 +171,7 @@ describe('modal metadata', () => {
   it.each([['interaction_refresh'], ['interaction_share']])(
     'a %s click in a modal opened without a channel, whose button names an allowed channel, is refused without a Luminate call',
     async (actionId) => {
-      const value = encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
+      const value = encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId: 'C0DONORS', threadTs: null });
       await system.interact(buttonClick({ actionId, value, user: 'U0META3', in: { modal: { privateMetadata: sealedOrigin(system, null) } } }));
       // The clicker is answered in the modal either way; what matters is what was done for them.
       const update = await system.slack.waitForCall('views.update');
@@ -240,8 +227,8 @@ describe('the server itself', () => {
       HOST: '127.0.0.1',
     });
     const logger = createLogger({ level: 'error', secrets: [], write: () => undefined });
-    const lookups = new InteractionLookups({ source: { getInteraction: () => Promise.reject(new Error('unused')) }, ttlSeconds: 1, maxEntries: 1 });
-    const bot = createBot({ config, logger, lookups });
+    const caches = createCaches({ getInteraction: () => Promise.reject(new Error('unused')) }, { ttlSeconds: 1, maxEntries: 1 });
+    const bot = createBot({ config, logger, caches });
     try {
       const { port, address } = await bot.start();
       expect(address).toBe('127.0.0.1');

@@ -1,22 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
 import { messageShortcut } from '../support/payloads.js';
-import { expectNoSecretLeaked } from '../support/system.js';
+import { useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE', LOOKUP_RATE_PER_MINUTE: '3' } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
+const system = useStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE', LOOKUP_RATE_PER_MINUTE: '3' } }, () => {
   system.slack.usergroups.set('S0DONORCARE', ['U0AGENT', 'U0HASTY', 'U0FORMS']);
-  system.audit.length = 0;
 });
 
 const waitForCall = (method: string, count = 1) => system.slack.waitForCall(method, count);

@@ -1,23 +1,12 @@
 import type { types } from '@slack/bolt';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { checkBlockKit } from '../support/block-kit.js';
 import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
-import { allText, commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, modalAnswer, sealedOrigin, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
 
-beforeAll(async () => {
-  system = await startStandInSystem({ slowNoticeMs: 400 });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.luminate.latencyMs = 0;
-});
+const system = useStandInSystem({ slowNoticeMs: 400 });
 
 type Section = { type: 'section'; text: { text: string; verbatim?: boolean }; accessory?: types.Button };
 const rows = (m: SlackMessageBody) => (m.blocks ?? []).filter((b): b is Section & types.KnownBlock => b.type === 'section' && 'accessory' in b && b.accessory !== undefined) as unknown as Section[];

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
 import { luminateFixture } from '../support/fixtures.js';
-import { allText, commandAnswer, expectNoSecretLeaked } from '../support/system.js';
+import { allText, commandAnswer, useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
 let nextId = 8100;
-beforeAll(async () => {
-  // The production resilience defaults (retries, a breaker opening after 5 failures), not the harness's test-friendly ones.
-  system = await startStandInSystem({ resilience: { retryDelayMs: undefined, breakerThreshold: undefined } });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-});
+// The production resilience defaults (retries, a breaker opening after 5 failures), not the harness's test-friendly ones.
+const system = useStandInSystem({ resilience: { retryDelayMs: undefined, breakerThreshold: undefined } });
 
 const apiKey = () => system.config.luminate.apiKey;
 const password = () => system.config.luminate.loginPassword;

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmailMatch } from '../../dev/stand-ins/luminate.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
-import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
 // The bot against a stand-in as strict and as quirky as Luminate (see dev/stand-ins/luminate.ts):
 // what a person reads, the audit outcome and the log, for each quirk. What each quirk looks like
 // on the wire is shown in test/unit/stand-in-luminate.test.ts.
 
-let system: StandInSystem;
 let nextId = 5000;
-beforeAll(async () => {
-  system = await startStandInSystem();
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
+const system = useStandInSystem({}, () => {
   system.luminate.emailMatch = 'case-insensitive';
   system.luminate.enforceOwnership = true;
-  system.audit.length = 0;
 });
 
 const lastOutcome = () => system.audit.filter((a) => a.event === 'interaction.lookup').at(-1)?.outcome;

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
-import { commandAnswer } from '../support/system.js';
+import { describe, expect, it } from 'vitest';
+import { commandAnswer, useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem({ env: { LOOKUP_RATE_PER_MINUTE: '5' } });
-});
-afterAll(async () => {
-  await system.stop();
-});
+const system = useStandInSystem({ env: { LOOKUP_RATE_PER_MINUTE: '5' } });
 
 describe('LOOKUP_RATE_PER_MINUTE', () => {
   it('refuses the sixth lookup in a minute with a clear message and no upstream call; others are unaffected', async () => {

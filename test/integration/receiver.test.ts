@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot } from '../../src/app.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { createCaches } from '../../src/service/caches.js';
 import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
 import { postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
@@ -63,8 +63,8 @@ describe('start-up with a token Slack rejects', () => {
     });
     const lines: string[] = [];
     const logger = createLogger({ level: 'info', secrets: [], write: (l) => lines.push(l) });
-    const lookups = new InteractionLookups({ source: { getInteraction: () => Promise.reject(new Error('unused')) }, ttlSeconds: 1, maxEntries: 1 });
-    const bot = createBot({ config, logger, lookups });
+    const caches = createCaches({ getInteraction: () => Promise.reject(new Error('unused')) }, { ttlSeconds: 1, maxEntries: 1 });
+    const bot = createBot({ config, logger, caches });
     await expect(bot.start({ port: 0, host: '127.0.0.1' })).rejects.toThrow(/invalid_auth/);
     await slack.close();
   });

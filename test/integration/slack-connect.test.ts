@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
-import { encodeCardReference } from '../../src/lookup/card-reference.js';
+import { describe, expect, it } from 'vitest';
+import { encodeCardReference } from '../../src/slack/card-reference.js';
 import { buttonClick } from '../support/payloads.js';
-import { allText, expectNoSecretLeaked, sealedOrigin, type SlackMessageBody } from '../support/system.js';
+import { allText, sealedOrigin, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
 // No allow-lists: the attack review's case, where nothing but this check stands between a card and another organisation.
-let system: StandInSystem;
-beforeAll(async () => {
-  system = await startStandInSystem();
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.slack.reset();
-  system.audit.length = 0;
-});
+const system = useStandInSystem();
 
-const reference = (channelId: string) => encodeCardReference({ lookup: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
+const reference = (channelId: string) => encodeCardReference({ request: { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } }, channelId, threadTs: null });
 
 /** Clicks Share on a card in `channel` and returns the response_url of the click. */
 async function share(channel: string): Promise<string> {

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
-import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody } from '../support/system.js';
+import { describe, expect, it } from 'vitest';
+import { startStandInSystem } from '../../dev/stand-ins/harness.js';
+import { allText, commandAnswer, expectNoSecretLeaked, type SlackMessageBody, useStandInSystem } from '../support/system.js';
 
-let system: StandInSystem;
 /** Distinct interaction ids per test keep the cache from answering for another test. */
 let nextId = 5000;
 const freshId = () => nextId++;
 
-beforeAll(async () => {
-  system = await startStandInSystem({ slowNoticeMs: 400 });
-});
-afterAll(async () => {
-  expectNoSecretLeaked(system);
-  await system.stop();
-});
-beforeEach(() => {
-  system.luminate.reset();
-  system.luminate.latencyMs = 0;
-});
+const system = useStandInSystem({ slowNoticeMs: 400 });
 
 const header = (m: SlackMessageBody) => (m.blocks?.[0] as { text?: { text: string } } | undefined)?.text?.text;
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createBot, type Bot } from '../../src/app.js';
-import { createAuditLog } from '../../src/audit.js';
+import { createAuditLog } from '../../src/observability/audit.js';
 import { parseConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { LuminateClient } from '../../src/luminate/client.js';
-import { InteractionLookups } from '../../src/lookup/interaction-lookups.js';
+import { createCaches } from '../../src/service/caches.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { waitUntil } from '../support/system.js';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   bot = createBot({
     config,
     logger,
-    lookups: new InteractionLookups({ source: client, ...config.cache }),
+    caches: createCaches(client, config.cache),
     audit: createAuditLog({ write: (line) => audit.push(JSON.parse(line) as Record<string, unknown>) }),
   });
   await bot.start();

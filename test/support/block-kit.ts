@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { expect } from 'vitest';
-import { LIMITS } from '../../src/slack/mrkdwn.js';
+import { LIMITS } from '../../src/slack/render/mrkdwn.js';
 import type { SlackMessageBody } from './system.js';
 
 /** Every Block Kit limit a list can reach, whatever the data. */

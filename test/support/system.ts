@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { StandInSystem } from '../../dev/stand-ins/harness.js';
-import { ModalOrigins } from '../../src/slack/lookup-modal.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startStandInSystem, type StandInSystem, type StandInSystemOptions } from '../../dev/stand-ins/harness.js';
+import { ModalOrigins } from '../../src/slack/modal-origin.js';
 
 export interface SlackMessageBody {
   response_type?: string;
@@ -12,6 +13,43 @@ export interface SlackMessageBody {
 /** Every text a person could read in a message, flattened. */
 export function allText(message: SlackMessageBody): string {
   return JSON.stringify([message.text, message.blocks]);
+}
+
+/**
+ * The stand-in system a test file's tests share: started before them; after them, checked for leaked
+ * secrets and stopped. Before each test the stand-ins forget earlier tests (Luminate's faults, latency and
+ * requests, Slack's calls, the audit trail), then `beforeEachTest` sets what the file needs on top. Read it
+ * inside tests and hooks only: it stands for the system started in `beforeAll`.
+ */
+export function useStandInSystem(options: StandInSystemOptions = {}, beforeEachTest?: () => void): StandInSystem {
+  let started: StandInSystem | undefined;
+  const current = (): StandInSystem => {
+    if (!started) throw new Error('the stand-in system is used before beforeAll started it');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startStandInSystem(options);
+  });
+  afterAll(async () => {
+    if (!started) return;
+    try {
+      expectNoSecretLeaked(started);
+    } finally {
+      await started.stop();
+    }
+  });
+  beforeEach(() => {
+    const system = current();
+    system.luminate.reset();
+    system.luminate.latencyMs = options.luminateLatencyMs ?? 0;
+    system.slack.reset();
+    system.audit.length = 0;
+    beforeEachTest?.();
+  });
+  return new Proxy({} as StandInSystem, {
+    get: (_target, key) => Reflect.get(current(), key),
+    set: (_target, key, value) => Reflect.set(current(), key, value),
+  });
 }
 
 /** Sends the command and returns its answer: in the ack (help, bad input, a cached card) or posted to its response_url. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAuditLog } from '../../src/audit.js';
+import { createAuditLog } from '../../src/observability/audit.js';
 
 describe('audit log', () => {
   it('writes the lookup line with exactly the documented fields, in order', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { constituentAdminUrl } from '../../src/luminate/admin-url.js';
-import { decodeCardReference, encodeCardReference, type CardReference } from '../../src/lookup/card-reference.js';
+import { decodeCardReference, encodeCardReference, type CardReference } from '../../src/slack/card-reference.js';
 
 describe('card references in button values', () => {
   it.each<CardReference>([
-    { lookup: { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } }, channelId: 'C0DONORS', threadTs: '1700000000.000100' },
-    { lookup: { interactionId: 0, identifier: { kind: 'cons', consId: '1001001' } }, channelId: null, threadTs: null },
-    { lookup: { interactionId: 7, identifier: { kind: 'member', memberId: 'JD-1001' } }, channelId: 'C1', threadTs: null },
+    { request: { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } }, channelId: 'C0DONORS', threadTs: '1700000000.000100' },
+    { request: { interactionId: 0, identifier: { kind: 'cons', consId: '1001001' } }, channelId: null, threadTs: null },
+    { request: { interactionId: 7, identifier: { kind: 'member', memberId: 'JD-1001' } }, channelId: 'C1', threadTs: null },
   ])('round-trips %#', (reference) => {
     const value = encodeCardReference(reference);
     expect(value.length).toBeLessThanOrEqual(2000);

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { LuminateApiError } from '../../src/luminate/errors.js';
 import { getInteractionResponseSchema, toInteraction } from '../../src/luminate/get-interaction.js';
 import type { Interaction } from '../../src/luminate/schema.js';
-import { parseCommandText } from '../../src/lookup/parse.js';
-import { renderInteractionCard, type CardContext } from '../../src/slack/interaction-card.js';
-import { lookupFormView } from '../../src/slack/lookup-modal.js';
-import { invalidInputMessage, lookingUpMessage, lookupFailureMessage } from '../../src/slack/messages.js';
+import { parseCommandText } from '../../src/service/requests.js';
+import { renderInteractionCard, type CardContext } from '../../src/slack/render/interaction-card.js';
+import { lookupFormView } from '../../src/slack/render/lookup-modal.js';
+import { lookupFailureMessage } from '../../src/slack/render/failure-messages.js';
+import { invalidInputMessage, lookingUpMessage } from '../../src/slack/render/help-messages.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/luminate/getInteraction.json', import.meta.url), 'utf8'));
 const documented = toInteraction(getInteractionResponseSchema.parse(fixture))!;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findLookupInMessage } from '../../src/lookup/find-in-message.js';
+import { findInMessage } from '../../src/service/find-in-message.js';
 
-const lookupIn = (text: string) => findLookupInMessage(text).lookup;
+const lookupIn = (text: string) => findInMessage(text).request;
 
-describe('findLookupInMessage', () => {
+describe('findInMessage', () => {
   it.each([
     ['Can someone check interaction 1000 for jane@example.org?', 1000],
     ['interaction #1000 — jane@example.org', 1000],
@@ -34,18 +34,18 @@ describe('findLookupInMessage', () => {
   });
 
   it('does not read a constituent id or an amount as the interaction id', () => {
-    const findings = findLookupInMessage('Cons ID 1001001 gave $50 today');
+    const findings = findInMessage('Cons ID 1001001 gave $50 today');
     expect(findings.interactionIds).toEqual([]);
     expect(findings.identifiers).toEqual([{ kind: 'cons', consId: '1001001' }]);
-    expect(findings.lookup).toBeNull();
+    expect(findings.request).toBeNull();
   });
 
   it('is ambiguous with several interaction ids or several donors, and lists them', () => {
-    const ids = findLookupInMessage('interaction 1000 or interaction 1001? jane@example.org');
-    expect(ids.lookup).toBeNull();
+    const ids = findInMessage('interaction 1000 or interaction 1001? jane@example.org');
+    expect(ids.request).toBeNull();
     expect(ids.interactionIds).toEqual([1000, 1001]);
-    const donors = findLookupInMessage('interaction 1000: jane@example.org or bob@example.org');
-    expect(donors.lookup).toBeNull();
+    const donors = findInMessage('interaction 1000: jane@example.org or bob@example.org');
+    expect(donors.request).toBeNull();
     expect(donors.identifiers).toHaveLength(2);
   });
 
@@ -54,12 +54,12 @@ describe('findLookupInMessage', () => {
   });
 
   it('finds nothing in an ordinary message', () => {
-    expect(findLookupInMessage('Thanks all, see you Monday!')).toEqual({ lookup: null, donor: null, interactionIds: [], identifiers: [] });
+    expect(findInMessage('Thanks all, see you Monday!')).toEqual({ request: null, donor: null, interactionIds: [], identifiers: [] });
   });
 
   it('names the donor on its own when the id is missing, by the same precedence', () => {
-    const findings = findLookupInMessage('Can someone check cons:1001001 (jane@example.org)?');
-    expect(findings.lookup).toBeNull();
+    const findings = findInMessage('Can someone check cons:1001001 (jane@example.org)?');
+    expect(findings.request).toBeNull();
     expect(findings.donor).toEqual({ kind: 'cons', consId: '1001001' });
   });
 });

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { findLookupInMessage } from '../../src/lookup/find-in-message.js';
-import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/lookup/parse.js';
-import { escapeMrkdwn, mrkdwn, plainText } from '../../src/slack/mrkdwn.js';
+import { findInMessage } from '../../src/service/find-in-message.js';
+import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/service/requests.js';
+import { escapeMrkdwn, mrkdwn, plainText } from '../../src/slack/render/mrkdwn.js';
 
 /**
  * Text from outside (a Slack message up to 40 000 characters, command text,
@@ -59,7 +59,7 @@ function timed(run: () => unknown): number {
 }
 
 const PARSERS: Record<string, (text: string) => unknown> = {
-  'message text': (text) => findLookupInMessage(text),
+  'message text': (text) => findInMessage(text),
   'command text': (text) => [parseCommandText(`1000 ${text}`), parseCommandText(text)],
   'modal fields': (text) => [parseIdentifier(text), parseInteractionId(text), decodeSlackText(text)],
   rendering: (text) => mrkdwn(text, 3000) + escapeMrkdwn(text) + plainText(text, 150),
@@ -76,19 +76,19 @@ describe.each([3_000, 40_000])('hostile text of %i characters costs time in step
 
 describe('the bounded patterns still find what they found', () => {
   it('finds an id and a donor across runs of blanks, tabs, newlines and non-breaking spaces', () => {
-    expect(findLookupInMessage('interaction\t\t 1000\n\n\u00a0for   jane@example.org').lookup).toEqual({ interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } });
-    expect(findLookupInMessage('interaction id:\n  #1000 member id :  JD-1001').lookup).toEqual({ interactionId: 1000, identifier: { kind: 'member', memberId: 'JD-1001' } });
+    expect(findInMessage('interaction\t\t 1000\n\n\u00a0for   jane@example.org').request).toEqual({ interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } });
+    expect(findInMessage('interaction id:\n  #1000 member id :  JD-1001').request).toEqual({ interactionId: 1000, identifier: { kind: 'member', memberId: 'JD-1001' } });
   });
 
   it('reads only the start of a very long message', () => {
     const late = `${'word '.repeat(2000)} interaction 1000 jane@example.org`;
-    expect(findLookupInMessage(late).lookup).toBeNull();
+    expect(findInMessage(late).request).toBeNull();
   });
 
   it('takes no part of a too-long local part, member id or run as a shorter value', () => {
-    expect(findLookupInMessage(`interaction 1000 ${'a'.repeat(70)}@example.org`).identifiers).toEqual([]);
-    expect(findLookupInMessage(`interaction 1000 member:${'J'.repeat(300)}`).identifiers).toEqual([]);
-    expect(findLookupInMessage(`interaction 1000 member:${'J'.repeat(255)}`).identifiers).toEqual([{ kind: 'member', memberId: 'J'.repeat(255) }]);
+    expect(findInMessage(`interaction 1000 ${'a'.repeat(70)}@example.org`).identifiers).toEqual([]);
+    expect(findInMessage(`interaction 1000 member:${'J'.repeat(300)}`).identifiers).toEqual([]);
+    expect(findInMessage(`interaction 1000 member:${'J'.repeat(255)}`).identifiers).toEqual([{ kind: 'member', memberId: 'J'.repeat(255) }]);
   });
 
   it('refuses command text longer than any lookup before parsing it', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderInteractionList, LIST_ACTIONS } from '../../src/slack/interaction-list.js';
+import { renderInteractionList } from '../../src/slack/render/interaction-list.js';
+import { LIST_ACTIONS } from '../../src/slack/render/action-ids.js';
 import { checkBlockKit } from '../support/block-kit.js';
 
 const typeNames = new Map([['1', 'Phone call <b>&']]);

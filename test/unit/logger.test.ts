@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createRedactor, REDACTED, toBoltLogger } from '../../src/logger.js';
-import { parseIdentifier } from '../../src/lookup/parse.js';
+import { createLogger, createRedactor, REDACTED, toBoltLogger } from '../../src/observability/logger.js';
+import { parseIdentifier } from '../../src/service/requests.js';
 import { LuminateApiError } from '../../src/luminate/errors.js';
 
 const SECRETS = ['xoxb-1234-secret-token', 'signing-s3cret', 'api-k3y-value', 'p@ss word&1'];

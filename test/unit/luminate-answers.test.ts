@@ -1,43 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LuminateClient } from '../../src/luminate/client.js';
 import * as errors from '../../src/luminate/errors.js';
-import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
-import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError } from '../../src/luminate/errors.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { failure, useStandInLuminate } from '../support/luminate.js';
 
 const credentials = { apiKey: 'answers-api-key-123', loginName: 'bot-api-admin', loginPassword: 'answers-password-456' };
-const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
-const byCons: InteractionLookup = { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } };
+const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+const byCons: InteractionRequest = { interactionId: 1000, identifier: { kind: 'cons', consId: '1001001' } };
 
-let luminate: StandInLuminate;
-let client: LuminateClient;
-const clientFor = (overrides: Partial<ConstructorParameters<typeof LuminateClient>[0]> = {}, resilience: ResilienceOptions = { retryDelayMs: 10, breakerThreshold: 1_000_000 }) =>
-  new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 1000, maxConnections: 4, ...overrides }, resilience);
-
-beforeAll(async () => {
-  luminate = await StandInLuminate.start(credentials);
-  client = clientFor();
-});
-afterAll(async () => {
-  await client.close();
-  await luminate.close();
-});
-beforeEach(() => {
-  luminate.reset();
-  luminate.latencyMs = 0;
-});
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
+const { luminate, client, clientFor } = useStandInLuminate(credentials);
 
 const json = (body: unknown, status = 200) => ({ kind: 'status', status, contentType: 'application/json', body: typeof body === 'string' ? body : JSON.stringify(body) }) as const;
 const documented = () => JSON.parse(luminateFixture('getInteraction.json')) as { getInteractionResponse: { interaction: Record<string, unknown> } };

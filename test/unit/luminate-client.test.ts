@@ -1,52 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
+import { describe, expect, it } from 'vitest';
+import { LuminateClient } from '../../src/luminate/client.js';
 import {
   LuminateApiError,
   LuminateBadResponseError,
   LuminateCircuitOpenError,
-  LuminateError,
   LuminateTimeoutError,
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
-import type { InteractionLookup } from '../../src/luminate/lookup.js';
-import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { CREDENTIALS as credentials, failure, useStandInLuminate } from '../support/luminate.js';
 
-const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
-const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
 
-let luminate: StandInLuminate;
-let client: LuminateClient;
-const clientFor = (overrides: Partial<ConstructorParameters<typeof LuminateClient>[0]> = {}, resilience: ResilienceOptions = {}) =>
-  new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 1000, maxConnections: 4, ...overrides }, { retryDelayMs: 10, breakerThreshold: 1_000_000, ...resilience });
-
-beforeAll(async () => {
-  luminate = await StandInLuminate.start(credentials);
-  client = clientFor();
-});
-afterAll(async () => {
-  await client.close();
-  await luminate.close();
-});
-beforeEach(() => {
-  luminate.reset();
-  luminate.latencyMs = 0;
-});
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
+const { luminate, client, clientFor, post, auth } = useStandInLuminate();
 
 describe('stand-in SRConsAPI speaks the documented wire format', () => {
-  const post = (body: string) =>
-    fetch(`${luminate.url}/SRConsAPI`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-  const auth = `api_key=${credentials.apiKey}&login_name=${credentials.loginName}&login_password=${credentials.loginPassword}&v=1.0`;
-
   it('answers the documented getInteraction example in JSON, byte for byte in structure and order', async () => {
     const response = await post(`${auth}&method=getInteraction&response_format=json&interaction_id=1000&primary_email=jane@example.org`);
     expect(response.status).toBe(200);

@@ -1,40 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LuminateClient, type InteractionListQuery, type InteractionSummary } from '../../src/luminate/client.js';
-import { LuminateCircuitOpenError, LuminateError, LuminateUnavailableError } from '../../src/luminate/errors.js';
-import type { ConstituentIdentifier } from '../../src/luminate/lookup.js';
-import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import { LuminateCircuitOpenError, LuminateUnavailableError } from '../../src/luminate/errors.js';
+import type { ConstituentIdentifier } from '../../src/luminate/identifiers.js';
 import { MANY_COUNT } from '../../dev/stand-ins/sample-data.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { CREDENTIALS as credentials, failure, useStandInLuminate } from '../support/luminate.js';
 
-const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
 const email = (address: string): ConstituentIdentifier => ({ kind: 'email', email: address });
 const many = email('many@example.org');
 const page = (identifier: ConstituentIdentifier, rest: Partial<InteractionListQuery> = {}): InteractionListQuery => ({ identifier, pageSize: 11, offset: 0, ...rest });
 
-let luminate: StandInLuminate;
-let client: LuminateClient;
+const { luminate, client, post, auth } = useStandInLuminate();
 
-beforeAll(async () => {
-  luminate = await StandInLuminate.start(credentials);
-  client = new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 1000, maxConnections: 4 }, { retryDelayMs: 10, breakerThreshold: 1_000_000 });
-});
-afterAll(async () => {
-  await client.close();
-  await luminate.close();
-});
-beforeEach(() => luminate.reset());
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
-
-const post = (body: string) => fetch(`${luminate.url}/SRConsAPI`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-const auth = `api_key=${credentials.apiKey}&login_name=${credentials.loginName}&login_password=${credentials.loginPassword}&v=1.0`;
 const at = (i: InteractionSummary) => Date.parse(i.creationDate!);
 
 describe('stand-in getUserInteractions speaks the documented wire format', () => {

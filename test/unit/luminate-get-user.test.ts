@@ -1,39 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LuminateClient } from '../../src/luminate/client.js';
-import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateTimeoutError } from '../../src/luminate/errors.js';
-import type { ConstituentIdentifier } from '../../src/luminate/lookup.js';
-import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateTimeoutError } from '../../src/luminate/errors.js';
+import type { ConstituentIdentifier } from '../../src/luminate/identifiers.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { CREDENTIALS as credentials, failure, useStandInLuminate } from '../support/luminate.js';
 
-const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
 const email = (address: string): ConstituentIdentifier => ({ kind: 'email', email: address });
 const jane = email('jane@example.org');
 
-let luminate: StandInLuminate;
-let client: LuminateClient;
-
-beforeAll(async () => {
-  luminate = await StandInLuminate.start(credentials);
-  client = new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 1000, maxConnections: 4 }, { retryDelayMs: 10, breakerThreshold: 1_000_000 });
-});
-afterAll(async () => {
-  await client.close();
-  await luminate.close();
-});
-beforeEach(() => luminate.reset());
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
+const { luminate, client, post, auth } = useStandInLuminate();
 
 type ConsAnswer = { getConsResponse: Record<string, unknown> };
-const post = (body: string) => fetch(`${luminate.url}/SRConsAPI`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-const auth = `api_key=${credentials.apiKey}&login_name=${credentials.loginName}&login_password=${credentials.loginPassword}&v=1.0`;
 
 describe('stand-in getUser speaks the documented wire format', () => {
   it('answers the documented getConsResponse in JSON', async () => {

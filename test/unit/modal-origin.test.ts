@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModalOrigins } from '../../src/slack/lookup-modal.js';
+import { ModalOrigins } from '../../src/slack/modal-origin.js';
 
 const origins = new ModalOrigins({ botToken: 'xoxb-one', requestSecret: 'signing-one' });
 

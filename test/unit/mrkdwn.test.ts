@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAge, escapeMrkdwn, mrkdwn, plainText, slackDate, truncateMrkdwn } from '../../src/slack/mrkdwn.js';
+import { describeAge, escapeMrkdwn, mrkdwn, plainText, slackDate, truncateMrkdwn } from '../../src/slack/render/mrkdwn.js';
 
 describe('escapeMrkdwn', () => {
   it('escapes &, < and > and nothing else', () => {

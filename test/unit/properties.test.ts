@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/luminate/schema.js';
-import { findLookupInMessage } from '../../src/lookup/find-in-message.js';
-import { parseCommandText } from '../../src/lookup/parse.js';
-import { renderInteractionCard } from '../../src/slack/interaction-card.js';
-import { invalidInputMessage } from '../../src/slack/messages.js';
-import { LIMITS } from '../../src/slack/mrkdwn.js';
+import { findInMessage } from '../../src/service/find-in-message.js';
+import { parseCommandText } from '../../src/service/requests.js';
+import { renderInteractionCard } from '../../src/slack/render/interaction-card.js';
+import { invalidInputMessage } from '../../src/slack/render/help-messages.js';
+import { LIMITS } from '../../src/slack/render/mrkdwn.js';
 
 /** Strings people paste: anything, plus the shapes that break naive parsers. */
 const hostile = fc.oneof(
@@ -55,11 +55,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(hostile, (text) => {
         const parsed = parseCommandText(text);
-        if (parsed.kind === 'lookup') {
-          expect(Number.isSafeInteger(parsed.lookup.interactionId)).toBe(true);
-          expect(parsed.lookup.interactionId).toBeGreaterThanOrEqual(0);
-          if (parsed.lookup.identifier.kind === 'email') expect(parsed.lookup.identifier.email.length).toBeLessThanOrEqual(254);
-          if (parsed.lookup.identifier.kind === 'cons') expect(parsed.lookup.identifier.consId).toMatch(/^\d+$/);
+        if (parsed.kind === 'card') {
+          expect(Number.isSafeInteger(parsed.request.interactionId)).toBe(true);
+          expect(parsed.request.interactionId).toBeGreaterThanOrEqual(0);
+          if (parsed.request.identifier.kind === 'email') expect(parsed.request.identifier.email.length).toBeLessThanOrEqual(254);
+          if (parsed.request.identifier.kind === 'cons') expect(parsed.request.identifier.consId).toMatch(/^\d+$/);
         }
         if (parsed.kind === 'invalid') {
           expect(parsed.problem.length).toBeLessThan(300);
@@ -79,8 +79,8 @@ describe('properties', () => {
   it('any message text yields findings without throwing', () => {
     fc.assert(
       fc.property(hostile, (text) => {
-        const findings = findLookupInMessage(text);
-        if (findings.lookup) expect(Number.isSafeInteger(findings.lookup.interactionId)).toBe(true);
+        const findings = findInMessage(text);
+        if (findings.request) expect(Number.isSafeInteger(findings.request.interactionId)).toBe(true);
       }),
       { numRuns: 1000 },
     );
@@ -103,11 +103,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(long, (text) => {
         const started = performance.now();
-        const findings = findLookupInMessage(text);
+        const findings = findInMessage(text);
         const parsed = parseCommandText(text);
         if (parsed.kind === 'invalid') checkMessage(invalidInputMessage(parsed.problem));
         expect(performance.now() - started).toBeLessThan(500);
-        if (findings.lookup) expect(Number.isSafeInteger(findings.lookup.interactionId)).toBe(true);
+        if (findings.request) expect(Number.isSafeInteger(findings.request.interactionId)).toBe(true);
       }),
       { numRuns: 60 },
     );

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { ResponseUrlRefusedError, ResponseUrls } from '../../src/slack/response-url.js';
 
 describe('ResponseUrls', () => {

@@ -1,0 +1,82 @@
+import type { Clock } from '../clock.js';
+import type { DonorSource, InteractionSummary } from '../luminate/client.js';
+import { isNotFound } from '../luminate/errors.js';
+import { identifierKey } from '../luminate/identifiers.js';
+import { FetchCache } from './fetch-cache.js';
+import type { InteractionListRequest } from './requests.js';
+
+/** Rows on one page of a list: ten keeps a page well inside Block Kit's 50 blocks. */
+export const LIST_PAGE_SIZE = 10;
+
+export interface ListPage {
+  /** Newest first, at most LIST_PAGE_SIZE. */
+  rows: InteractionSummary[];
+  /** Luminate gave one more row than the page holds: there is an Older page. */
+  hasOlder: boolean;
+  fetchedAt: number;
+  /** Served from the cache rather than a call made for this request. */
+  cached: boolean;
+  /** Set when a Refresh failed and this is the page already cached: why Luminate could not refresh it. */
+  refreshFailure?: unknown;
+}
+
+export interface ListCacheOptions {
+  source: Pick<DonorSource, 'getUserInteractions'>;
+  ttlSeconds: number;
+  maxEntries: number;
+  clock?: Clock;
+}
+
+type Entry = Omit<ListPage, 'cached' | 'refreshFailure'>;
+
+/** The same key whatever way the page was asked for (an email in any case, as for cards). */
+export function listKey({ identifier, filters, page }: InteractionListRequest): string {
+  return [identifierKey(identifier), filters.since ?? '', filters.until ?? '', filters.typeId ?? '', page].join('|');
+}
+
+/**
+ * Cached, coalesced pages of `getUserInteractions`, like cards. No total count is documented, so each
+ * page asks for one row more than it shows to learn whether an older page exists.
+ */
+export class ListCache {
+  readonly #cache: FetchCache<Entry, InteractionListRequest>;
+
+  constructor({ source, ttlSeconds, maxEntries, clock = Date.now }: ListCacheOptions) {
+    this.#cache = new FetchCache({
+      ttlSeconds,
+      maxEntries,
+      clock,
+      fetch: async ({ identifier, filters, page }) => {
+        const rows = await source.getUserInteractions({
+          identifier,
+          pageSize: LIST_PAGE_SIZE + 1,
+          offset: page * LIST_PAGE_SIZE,
+          newestFirst: true,
+          // Days are whole: since from its first second, until to its last.
+          ...(filters.since ? { since: `${filters.since}T00:00:00` } : {}),
+          ...(filters.until ? { until: `${filters.until}T23:59:59` } : {}),
+          ...(filters.typeId !== undefined ? { typeId: filters.typeId } : {}),
+        });
+        return { rows: rows.slice(0, LIST_PAGE_SIZE), hasOlder: rows.length > LIST_PAGE_SIZE, fetchedAt: clock() };
+      },
+      // A Refresh that fails keeps the cached page and says why, as a card's does; "not found" drops it.
+      keepOnRefreshFailure: (error) => !isNotFound(error),
+    });
+  }
+
+  /** A fresh cached page, without waiting: lets a listener answer in its ack. */
+  peek(request: InteractionListRequest): ListPage | undefined {
+    const entry = this.#cache.peek(listKey(request));
+    return entry && { ...entry, cached: true };
+  }
+
+  /**
+   * @param options.refresh read Luminate again even when a cached page is fresh; if that fails, the
+   *   cached page is returned with `refreshFailure`.
+   * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails.
+   */
+  async page(request: InteractionListRequest, { refresh = false }: { refresh?: boolean } = {}): Promise<ListPage> {
+    const { value, cached, refreshFailure } = await this.#cache.fetch(listKey(request), request, refresh);
+    return { ...value, cached, ...(refreshFailure === undefined ? {} : { refreshFailure }) };
+  }
+}

@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import { LOOKUP_MODAL } from '../../render/lookup-modal.js';
+import type { ListenerDependencies } from '../types.js';
+import { lookupModalSubmission } from './lookup-modal-submission.js';
+
+export function registerViews(app: App, deps: ListenerDependencies): void {
+  app.view(LOOKUP_MODAL.callbackId, lookupModalSubmission(deps));
+}
