@@ -51,7 +51,7 @@ const WRITE_REASONS: Readonly<Record<string, LuminateErrorReason>> = { '26': 'ba
  * that nothing was. A `cons:` write answered about another constituent is uncertain too.
  * @throws {RangeError} for a write the bot should never build (validate drafts first).
  */
-export function logInteraction(transport: LuminateTransport, entry: InteractionToLog, options?: CallOptions): Promise<LoggedInteraction> {
+export async function logInteraction(transport: LuminateTransport, entry: InteractionToLog, options?: CallOptions): Promise<LoggedInteraction> {
   return transport.write(
     {
       method: 'logInteraction',

@@ -154,11 +154,16 @@ export class LuminateTransport {
    */
   async write<S extends z.ZodType, T>(call: WriteMethod<S, T>, { signal }: CallOptions = {}): Promise<T> {
     const tracker: SendTracker = { sent: false };
-    const route: Route = { dispatcher: this.#writePool.compose(trackSending(tracker)), timeoutMs: this.#writeTimeoutMs, fresh: true };
     const overall = linkedController(signal);
+    const route: Route = { dispatcher: this.#writePool.compose(trackSending(tracker, overall.signal)), timeoutMs: this.#writeTimeoutMs, fresh: true };
     const budgetTimer = setTimeout(() => overall.abort(), route.timeoutMs);
+    // undici drops a request given up while queued only once a connection frees up; the caller need not wait for that.
+    const givenUpUnsent = new Promise<never>((_, reject) =>
+      overall.signal.addEventListener('abort', () => tracker.sent || reject(new LuminateTimeoutError(route.timeoutMs)), { once: true }),
+    );
+    givenUpUnsent.catch(() => undefined); // settled through the race below; never an unhandled rejection
     try {
-      return await this.#breaker.execute(() => this.#attempt(call, this.#body(call), overall.signal, route), overall.signal);
+      return await this.#breaker.execute(() => Promise.race([this.#attempt(call, this.#body(call), overall.signal, route), givenUpUnsent]), overall.signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new LuminateCircuitOpenError();
       if (tracker.sent) throw failureAfterSending(error);

@@ -11,12 +11,17 @@ export interface SendTracker {
   sent: boolean;
 }
 
-/** An undici interceptor that flags `tracker.sent` once the request is on a socket, then hands over unchanged. */
-export function trackSending(tracker: SendTracker): Dispatcher.DispatcherComposeInterceptor {
+/**
+ * An undici interceptor that flags `tracker.sent` once the request is on a socket, then hands over
+ * unchanged. undici aborts a request given up while it waited for a connection only when a
+ * connection frees up, at that same moment and before writing a byte: so it counts as sent only
+ * if `signal` had not been aborted by then.
+ */
+export function trackSending(tracker: SendTracker, signal: AbortSignal): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (options, handler) =>
     dispatch(options, {
       onRequestStart: (controller, context) => {
-        tracker.sent = true;
+        if (!signal.aborted) tracker.sent = true;
         handler.onRequestStart?.(controller, context);
       },
       onRequestUpgrade: (...args) => handler.onRequestUpgrade?.(...args),
