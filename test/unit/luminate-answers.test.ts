@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
 import * as errors from '../../src/luminate/errors.js';
-import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError } from '../../src/luminate/errors.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError } from '../../src/luminate/errors.js';
 import type { InteractionLookup } from '../../src/luminate/lookup.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { failure } from '../support/luminate-failure.js';
 
 const credentials = { apiKey: 'answers-api-key-123', loginName: 'bot-api-admin', loginPassword: 'answers-password-456' };
 const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
@@ -29,15 +30,6 @@ beforeEach(() => {
   luminate.reset();
   luminate.latencyMs = 0;
 });
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
 
 const json = (body: unknown, status = 200) => ({ kind: 'status', status, contentType: 'application/json', body: typeof body === 'string' ? body : JSON.stringify(body) }) as const;
 const documented = () => JSON.parse(luminateFixture('getInteraction.json')) as { getInteractionResponse: { interaction: Record<string, unknown> } };

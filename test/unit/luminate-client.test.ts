@@ -4,13 +4,13 @@ import {
   LuminateApiError,
   LuminateBadResponseError,
   LuminateCircuitOpenError,
-  LuminateError,
   LuminateTimeoutError,
   LuminateUnavailableError,
 } from '../../src/luminate/errors.js';
 import type { InteractionLookup } from '../../src/luminate/lookup.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { failure } from '../support/luminate-failure.js';
 
 const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
 const jane: InteractionLookup = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
@@ -32,15 +32,6 @@ beforeEach(() => {
   luminate.reset();
   luminate.latencyMs = 0;
 });
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
 
 describe('stand-in SRConsAPI speaks the documented wire format', () => {
   const post = (body: string) =>

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LuminateClient, type InteractionListQuery, type InteractionSummary } from '../../src/luminate/client.js';
-import { LuminateCircuitOpenError, LuminateError, LuminateUnavailableError } from '../../src/luminate/errors.js';
+import { LuminateCircuitOpenError, LuminateUnavailableError } from '../../src/luminate/errors.js';
 import type { ConstituentIdentifier } from '../../src/luminate/lookup.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { MANY_COUNT } from '../../dev/stand-ins/sample-data.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { failure } from '../support/luminate-failure.js';
 
 const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
 const email = (address: string): ConstituentIdentifier => ({ kind: 'email', email: address });
@@ -23,15 +24,6 @@ afterAll(async () => {
   await luminate.close();
 });
 beforeEach(() => luminate.reset());
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
 
 const post = (body: string) => fetch(`${luminate.url}/SRConsAPI`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
 const auth = `api_key=${credentials.apiKey}&login_name=${credentials.loginName}&login_password=${credentials.loginPassword}&v=1.0`;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LuminateClient } from '../../src/luminate/client.js';
-import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateTimeoutError } from '../../src/luminate/errors.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateTimeoutError } from '../../src/luminate/errors.js';
 import type { ConstituentIdentifier } from '../../src/luminate/lookup.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { luminateFixture } from '../support/fixtures.js';
+import { failure } from '../support/luminate-failure.js';
 
 const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
 const email = (address: string): ConstituentIdentifier => ({ kind: 'email', email: address });
@@ -21,15 +22,6 @@ afterAll(async () => {
   await luminate.close();
 });
 beforeEach(() => luminate.reset());
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
 
 type ConsAnswer = { getConsResponse: Record<string, unknown> };
 const post = (body: string) => fetch(`${luminate.url}/SRConsAPI`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });

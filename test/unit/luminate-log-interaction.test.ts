@@ -4,13 +4,13 @@ import {
   LuminateApiError,
   LuminateBadResponseError,
   LuminateCircuitOpenError,
-  LuminateError,
   LuminateTimeoutError,
   LuminateUnavailableError,
   LuminateWriteUncertainError,
 } from '../../src/luminate/errors.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { LOGGED_MESSAGE } from '../../dev/stand-ins/luminate-log.js';
+import { failure } from '../support/luminate-failure.js';
 
 const credentials = { apiKey: 'test-api-key-123', loginName: 'bot-api-admin', loginPassword: 'test-password-456' };
 const entry: InteractionToLog = {
@@ -41,15 +41,6 @@ afterAll(async () => {
   await luminate.close();
 });
 beforeEach(() => luminate.reset());
-
-async function failure(promise: Promise<unknown>): Promise<LuminateError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(LuminateError);
-  return error as LuminateError;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
