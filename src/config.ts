@@ -37,6 +37,13 @@ export interface Config {
     ttlSeconds: number;
     maxEntries: number;
   };
+  /** Logging a conversation to Luminate: the bot's one write, off unless an admin turns it on. */
+  logging: {
+    enabled: boolean;
+    /** Who may log, on top of `access` (which applies too). Both empty: everyone who may look up. */
+    users: ReadonlySet<string>;
+    usergroups: ReadonlySet<string>;
+  };
   logLevel: LogLevelName;
 }
 
@@ -121,6 +128,38 @@ const idList = (pattern: RegExp, example: string) =>
       return new Set(ids);
     });
 
+const TRUE_WORDS = new Set(['true', '1', 'yes']);
+const FALSE_WORDS = new Set(['false', '0', 'no']);
+
+/** A switch, written true/false, 1/0 or yes/no (any case). */
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .transform((raw, ctx) => {
+      const word = raw.trim().toLowerCase();
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false (or 1/0, yes/no)' });
+      return z.NEVER;
+    })
+    .default(fallback);
+
+const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+const USERGROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+/** Comma-separated user ids and user group ids together, e.g. `U012AB,S034CD`, sorted into the two kinds. */
+const peopleList = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const ids = raw.split(',').map((id) => id.trim()).filter(Boolean);
+    if (ids.some((id) => !USER_ID.test(id) && !USERGROUP_ID.test(id))) {
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of Slack user ids like U012ABCDEF or user group ids like S012ABCDEF' });
+      return z.NEVER;
+    }
+    return { users: new Set(ids.filter((id) => USER_ID.test(id))), usergroups: new Set(ids.filter((id) => USERGROUP_ID.test(id))) };
+  });
+
 const adminUrlTemplate = z
   .string()
   .refine((t) => t.includes('{consId}'), 'must contain {consId} where the constituent id goes')
@@ -134,8 +173,8 @@ const envSchema = z.object({
   PORT: integer(3000, 0, 65535),
   // An address or a host name; no scheme, port or path (those would make listen() fail obscurely).
   HOST: z.string().regex(/^[\w.:-]{1,253}$/, 'must be an address or host name to listen on, e.g. 127.0.0.1 or ::').optional(),
-  SLACK_ALLOWED_USERS: idList(/^[UW][A-Z0-9]{2,}$/, 'U012ABCDEF'),
-  SLACK_ALLOWED_USERGROUPS: idList(/^S[A-Z0-9]{2,}$/, 'S012ABCDEF'),
+  SLACK_ALLOWED_USERS: idList(USER_ID, 'U012ABCDEF'),
+  SLACK_ALLOWED_USERGROUPS: idList(USERGROUP_ID, 'S012ABCDEF'),
   SLACK_ALLOWED_CHANNELS: idList(/^[CGD][A-Z0-9]{2,}$/, 'C012ABCDEF'),
   SLACK_ACCESS_CONTACT: z.string().max(200, 'must be at most 200 characters').optional(),
   LUMINATE_URL: baseUrl('the site base, e.g. https://secure2.convio.net/yourorg/site'),
@@ -150,7 +189,12 @@ const envSchema = z.object({
   CACHE_TTL_SECONDS: integer(300, 0, 86_400),
   CACHE_MAX_ENTRIES: integer(5000, 1, 10_000_000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LUMINATE_LOGGING_ENABLED: flag(false),
+  SLACK_ALLOWED_LOGGERS: peopleList,
 });
+
+/** Every variable the bot reads (`.env.example` explains each). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 /**
  * Parses the environment into a {@link Config}. Empty values count as unset,
@@ -194,6 +238,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       adminUrlTemplate: e.LUMINATE_ADMIN_URL_TEMPLATE ?? defaultAdminUrlTemplate(e.LUMINATE_URL),
     },
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
+    logging: { enabled: e.LUMINATE_LOGGING_ENABLED, ...e.SLACK_ALLOWED_LOGGERS },
     logLevel: e.LOG_LEVEL,
   };
 }

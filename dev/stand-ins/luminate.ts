@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { SAMPLE_CONSTITUENTS, type SampleConstituent, type WireInteraction } from './sample-data.js';
 import { consRecord, listInteractions } from './luminate-donors.js';
+import { checkLogRequest, loggedAnswer, loggedInteraction, type LogAnswer } from './luminate-log.js';
 
 /**
  * A stand-in for Luminate Online's `SRConsAPI` on loopback, speaking the
@@ -23,7 +24,9 @@ import { consRecord, listInteractions } from './luminate-donors.js';
  *   but `1.0` code 1 (unable to process), each with status 403.
  * - Method names are case-sensitive (`getinteraction` gets code 17). It answers
  *   `getInteraction`, `getUser` and `getUserInteractions` (see `luminate-donors.ts`),
- *   each with the same identifier precedence and error codes.
+ *   each with the same identifier precedence and error codes, and records
+ *   `logInteraction` (see `luminate-log.ts`): what is logged is served by the reads
+ *   afterwards, answered as {@link StandInLuminate.logAnswer} says.
  * - `response_format=json` gives JSON; anything else, or none, XML (the default).
  *
  * Switchable where Luminate's behaviour is not confirmed, so tests can run both ways:
@@ -119,6 +122,10 @@ export interface StandInLuminateOptions {
   enforceOwnership?: boolean;
   /** API methods that `fault`, `nextFaults` and `faultFor` leave alone; they still get `methodFaults`. */
   sparedByFaults?: readonly string[];
+  /** The site's custom interaction type ids, which `logInteraction` accepts besides 0; default those the sample uses. */
+  interactionTypes?: readonly string[];
+  /** The service account's own constituent id: the creator of what it logs. */
+  serviceAccountConsId?: string;
 }
 
 export type EmailMatch = 'case-insensitive' | 'exact';
@@ -132,6 +139,7 @@ const MESSAGES: Record<string, string> = {
   '10': 'Required parameter missing.',
   '16': 'Cannot access the user because no records match the search criteria.',
   '17': 'Method does not exist.',
+  '26': 'Invalid interaction type.',
   '27': 'Invalid interaction.',
 };
 
@@ -156,14 +164,21 @@ export class StandInLuminate {
   maxInFlight = 0;
   /** TCP connections opened to the stand-in: shows whether the client reuses them. */
   connectionsOpened = 0;
+  /** How an accepted `logInteraction` is answered, after it was recorded. */
+  logAnswer: LogAnswer = { kind: 'logged' };
+  /** Every interaction `logInteraction` recorded, oldest first. */
+  readonly logged: WireInteraction[] = [];
+  #nextInteractionId: number | undefined;
 
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #options: Required<Omit<StandInLuminateOptions, 'latencyMs' | 'anyInteractionId' | 'emailMatch' | 'enforceOwnership'>>;
+  /** Recorded interactions by constituent id; the sample records themselves are shared and never changed. */
+  readonly #loggedFor = new Map<string, WireInteraction[]>();
 
   private constructor(server: Server, options: StandInLuminateOptions) {
     this.#server = server;
-    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, sparedByFaults: [], ...options };
+    this.#options = { sitePath: '/yourorg/site', constituents: SAMPLE_CONSTITUENTS, sparedByFaults: [], interactionTypes: ['1', '2', '3'], serviceAccountConsId: '1000002', ...options };
     this.latencyMs = options.latencyMs ?? 0;
     this.anyInteractionId = options.anyInteractionId ?? false;
     this.emailMatch = options.emailMatch ?? 'case-insensitive';
@@ -198,6 +213,11 @@ export class StandInLuminate {
     return this.callCount('getInteraction');
   }
 
+  /** Requests for `logInteraction` that reached the stand-in, recorded or not: a write sent twice shows here. */
+  get logCount(): number {
+    return this.callCount('logInteraction');
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.fault = null;
@@ -206,6 +226,9 @@ export class StandInLuminate {
     this.methodFaults = {};
     this.inFlight = 0;
     this.maxInFlight = 0;
+    this.logAnswer = { kind: 'logged' };
+    this.logged.length = 0;
+    this.#loggedFor.clear();
   }
 
   async close(): Promise<void> {
@@ -262,11 +285,12 @@ export class StandInLuminate {
       const method = params.get('method');
       if (!method) return this.#error(res, params, '6', undefined, quirk);
       if (method === 'getInteraction') return this.#getInteraction(res, params, quirk);
-      if (method !== 'getUser' && method !== 'getUserInteractions') return this.#error(res, params, '17', undefined, quirk);
+      if (method !== 'getUser' && method !== 'getUserInteractions' && method !== 'logInteraction') return this.#error(res, params, '17', undefined, quirk);
       if (!params.get('cons_id') && !params.get('member_id') && !params.get('primary_email')) return this.#error(res, params, '10', undefined, quirk);
       const constituent = this.#constituent(res, params, quirk);
       if (!constituent) return;
       if (method === 'getUser') return this.#answer(res, params, 'getConsResponse', consRecord(constituent, params.get('fields'), quirk), quirk);
+      if (method === 'logInteraction') return await this.#logInteraction(req, res, params, constituent, quirk);
       return this.#getUserInteractions(res, params, constituent, quirk);
     } finally {
       this.inFlight -= 1;
@@ -281,7 +305,7 @@ export class StandInLuminate {
     if (!interactionId || !/^\d+$/.test(interactionId) || (!consId && !memberId && !email)) return this.#error(res, params, '10', undefined, quirk);
     const constituent = this.#constituent(res, params, quirk);
     if (!constituent) return;
-    const all = this.#options.constituents;
+    const all = this.#loggedFor.size === 0 ? this.#options.constituents : this.#options.constituents.map((c) => this.#withLogged(c));
     const id = String(Number(interactionId));
     const owners = this.enforceOwnership ? [constituent] : all;
     const found = owners.flatMap((c) => c.interactions).find((i) => i.interactionId === id);
@@ -316,7 +340,38 @@ export class StandInLuminate {
         : all.filter((c) => sameEmail(c.primaryEmail));
     if (matches.length > 1) this.#error(res, params, '8', undefined, quirk);
     else if (!matches[0]) this.#error(res, params, '16', undefined, quirk);
-    return matches.length === 1 ? matches[0] : undefined;
+    return matches.length === 1 ? this.#withLogged(matches[0]!) : undefined;
+  }
+
+  /** The constituent with what was logged for them added, as the reads serve it. */
+  #withLogged(constituent: SampleConstituent): SampleConstituent {
+    const logged = this.#loggedFor.get(constituent.consId);
+    return logged ? { ...constituent, interactions: [...constituent.interactions, ...logged] } : constituent;
+  }
+
+  /** Checks the request, records the interaction, then answers as {@link logAnswer} says. */
+  async #logInteraction(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, constituent: SampleConstituent, quirk: AnswerQuirk | null): Promise<void> {
+    const request = checkLogRequest(params, this.#options.interactionTypes);
+    if ('errorCode' in request) return this.#error(res, params, request.errorCode, request.message, quirk);
+    // A loop, not Math.max(...ids): a benchmark's constituents hold more ids than a call takes arguments.
+    this.#nextInteractionId ??= 1 + this.#options.constituents.reduce((most, c) => c.interactions.reduce((m, i) => Math.max(m, Number(i.interactionId) || 0), most), 0);
+    const interactionId = String(this.#nextInteractionId++);
+    const recorded = loggedInteraction(request, { interactionId, consId: constituent.consId, createdBy: this.#options.serviceAccountConsId, now: new Date() });
+    this.logged.push(recorded);
+    this.#loggedFor.set(constituent.consId, [...(this.#loggedFor.get(constituent.consId) ?? []), recorded]);
+    const answer = this.logAnswer;
+    switch (answer.kind) {
+      case 'logged':
+        return this.#answer(res, params, 'updateConsResponse', loggedAnswer(answer, constituent.consId), quirk);
+      case 'unknown_shape':
+        return send(res, 200, 'application/json;charset=UTF-8', JSON.stringify({ logInteractionResponse: { success: 'true' } }));
+      case 'hang_after_recording':
+        await new Promise<void>((resolve) => req.socket.once('close', resolve));
+        return;
+      case 'reset_after_recording':
+        req.socket.destroy();
+        return;
+    }
   }
 
   /** A success answer in the format asked for: JSON, or Luminate's default XML. */
@@ -428,6 +483,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   getInteraction: 'getInteractionResponse',
   getUser: 'getConsResponse',
   getUserInteractions: 'getUserInteractionsResponse',
+  logInteraction: 'updateConsResponse',
 };
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 

@@ -1,4 +1,5 @@
-import { LuminateApiError, LuminateBadResponseError, LuminateUnavailableError, type LuminateError } from './errors.js';
+import type { Dispatcher } from 'undici';
+import { LuminateApiError, LuminateBadResponseError, LuminateUnavailableError, type LuminateError, type LuminateErrorReason } from './errors.js';
 
 /**
  * How much of a body is searched for an error: an `errorResponse` or a page's opening
@@ -21,12 +22,16 @@ export function parseJson(text: string): unknown {
  * way (its default), so an XML `errorResponse` still yields its code. Searched with indexOf over
  * the first {@link SCAN_LIMIT} characters only: a regex over Luminate's body can backtrack.
  */
-export function nonJsonFailure(status: number, text: string, { secrets, location }: { secrets: readonly string[]; location?: string }): LuminateError {
+export function nonJsonFailure(
+  status: number,
+  text: string,
+  { secrets, reasons, location }: { secrets: readonly string[]; reasons?: Readonly<Record<string, LuminateErrorReason>>; location?: string },
+): LuminateError {
   const head = text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text;
   const xml = xmlErrorResponse(head);
   if (xml) {
     if (xml.code === '') return blocked(status, 'an errorResponse without a code');
-    return new LuminateApiError(xml.code, xml.message, { secrets });
+    return new LuminateApiError(xml.code, xml.message, { secrets, ...(reasons ? { reasons } : {}) });
   }
   if (status !== 200) return httpFailure(status, location);
   const start = head.trimStart().slice(0, 15).toLowerCase();
@@ -98,4 +103,25 @@ function decodeXmlText(text: string): string {
       return point > 0 && point <= 0x10ffff && (point < 0xd800 || point > 0xdfff) ? String.fromCodePoint(point) : whole;
     })
     .trim();
+}
+
+/** Largest body read before the answer is judged not to be a response of the method called. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The body as text, up to {@link MAX_BODY_BYTES}. */
+export async function readCapped(body: Dispatcher.ResponseData['body'], status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy();
+      // Anything but a 200 is judged by its status and the start of its body (an errorResponse comes first),
+      // so a large 5xx page is still "unavailable", retried and counted by the breaker, not a bad answer.
+      if (status !== 200) break;
+      throw new LuminateBadResponseError(`Response body larger than ${MAX_BODY_BYTES} bytes`, status, { problem: 'too_large' });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -6,7 +6,7 @@ import { knownSecretsRedactor, redactEmails } from '../observability/redact.js';
  * what a person reads.
  */
 export abstract class LuminateError extends Error {
-  abstract readonly kind: 'api' | 'timeout' | 'unavailable' | 'bad_response' | 'not_visible';
+  abstract readonly kind: 'api' | 'timeout' | 'unavailable' | 'bad_response' | 'not_visible' | 'write_uncertain';
   /**
    * True for a failure of one attempt that another attempt may not meet: a
    * reset or refused connection, 502/503/504. Only these are retried, and only
@@ -30,9 +30,11 @@ export type LuminateErrorReason =
   | 'not_permitted'
   | 'bot_bug'
   | 'cannot_process'
+  /** A write named an interaction type the site does not have (only `logInteraction` answers mean this). */
+  | 'bad_type'
   | 'other';
 
-const REASON_BY_CODE: Readonly<Record<string, LuminateErrorReason>> = {
+export const REASON_BY_CODE: Readonly<Record<string, LuminateErrorReason>> = {
   '1': 'cannot_process',
   '2': 'bad_api_key',
   '3': 'login_rejected',
@@ -73,12 +75,13 @@ export class LuminateApiError extends LuminateError {
   readonly reason: LuminateErrorReason;
   /** Luminate's own text, redacted and capped ({@link redactQuoted}): for logs and doctor, never shown in Slack. */
   readonly luminateMessage: string;
+  /** `reasons` overrides {@link REASON_BY_CODE} for one method, where a code means something else (26 for a write). */
   constructor(
     readonly code: string,
     luminateMessage: string,
-    { secrets = [] }: { secrets?: readonly string[] } = {},
+    { secrets = [], reasons }: { secrets?: readonly string[]; reasons?: Readonly<Record<string, LuminateErrorReason>> } = {},
   ) {
-    const reason = REASON_BY_CODE[code] ?? 'other';
+    const reason = (reasons && Object.hasOwn(reasons, code) ? reasons[code] : undefined) ?? REASON_BY_CODE[code] ?? 'other';
     const quoted = redactQuoted(luminateMessage, secrets);
     super(`Luminate error ${code.slice(0, 20)} (${reason})`);
     this.reason = reason;
@@ -169,5 +172,25 @@ export class LuminateBadResponseError extends LuminateError {
     super(message, { cause });
     this.problem = problem;
     if (locationHost !== undefined) this.locationHost = locationHost;
+  }
+}
+
+/** Why a write's outcome is unknown: what happened after its request may have reached Luminate. */
+export type UncertainWriteCause = 'timeout' | 'connection_lost' | 'http_status' | 'unknown_answer' | 'mismatch';
+
+/**
+ * A write whose request may have reached Luminate, with no answer that says what happened: a reset
+ * or timeout after sending, a 5xx without an `errorResponse`, or a 200 that is not the method's known
+ * answer. It may or may not have been recorded, so it is never retried: the person checks the
+ * donor's list. Every other {@link LuminateError} from a write means nothing was recorded.
+ */
+export class LuminateWriteUncertainError extends LuminateError {
+  override readonly name = 'LuminateWriteUncertainError';
+  readonly kind = 'write_uncertain';
+  constructor(
+    readonly uncertainCause: UncertainWriteCause,
+    { cause }: { cause?: unknown } = {},
+  ) {
+    super(`Luminate may or may not have recorded the write (${uncertainCause})`, { cause });
   }
 }

@@ -1,4 +1,4 @@
-import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap, type IPolicy } from 'cockatiel';
+import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry, wrap, type CircuitBreakerPolicy, type IPolicy } from 'cockatiel';
 import type { Logger } from '../observability/logger.js';
 import { LuminateError, LuminateTimeoutError, LuminateUnavailableError } from './errors.js';
 
@@ -19,14 +19,16 @@ export interface ResilienceOptions {
 export const tooLateToRetry = new WeakSet<LuminateError>();
 
 /**
- * Retries inside a circuit breaker: the breaker counts whole calls, so one
+ * Reads: retries inside a circuit breaker: the breaker counts whole calls, so one
  * call's retries are one failure, and a Luminate that keeps failing is left
- * alone for the cool-down instead of being hammered.
+ * alone for the cool-down instead of being hammered. Writes: the same breaker
+ * (a write is never sent to a Luminate it has given up on, and a write's
+ * timeout counts), never a retry.
  */
 export function resiliencePolicy(
   { maxAttempts = 3, retryDelayMs = 100, breakerThreshold = 5, breakerCooldownMs = 30_000, logger }: ResilienceOptions,
   timeoutMs: number,
-): IPolicy {
+): { reads: IPolicy; writes: CircuitBreakerPolicy } {
   // A pause of at most a tenth of the budget, so a retry keeps most of what was left.
   const maxDelay = Math.max(retryDelayMs, Math.min(1000, timeoutMs / 10));
   const retries = retry(
@@ -42,5 +44,5 @@ export function resiliencePolicy(
   );
   breaker.onBreak(() => logger?.error('Luminate keeps failing: pausing calls', { cooldownMs: breakerCooldownMs }));
   breaker.onReset(() => logger?.info('Luminate answers again: calls resumed'));
-  return wrap(breaker, retries);
+  return { reads: wrap(breaker, retries), writes: breaker };
 }

@@ -1,10 +1,19 @@
-import { BrokenCircuitError, IsolatedCircuitError, type IPolicy } from 'cockatiel';
+import { BrokenCircuitError, IsolatedCircuitError, type CircuitBreakerPolicy, type IPolicy } from 'cockatiel';
 import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { blocked, httpFailure, nonJsonFailure, parseJson } from './body.js';
-import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateTimeoutError, LuminateUnavailableError } from './errors.js';
+import { blocked, httpFailure, nonJsonFailure, parseJson, readCapped } from './body.js';
+import {
+  LuminateApiError,
+  LuminateBadResponseError,
+  LuminateCircuitOpenError,
+  LuminateError,
+  LuminateTimeoutError,
+  LuminateUnavailableError,
+  type LuminateErrorReason,
+} from './errors.js';
 import { resiliencePolicy, tooLateToRetry, type ResilienceOptions } from './resilience.js';
 import { errorResponseSchema } from './schema.js';
+import { failureAfterSending, trackSending, type SendTracker } from './write-path.js';
 
 export type { ResilienceOptions } from './resilience.js';
 
@@ -18,7 +27,17 @@ export interface LuminateClientOptions {
   timeoutMs: number;
   /** Most requests in flight at once; further calls wait for a free connection. */
   maxConnections: number;
+  /** Budget for one write; default {@link DEFAULT_WRITE_TIMEOUT_MS}. */
+  writeTimeoutMs?: number;
 }
+
+/**
+ * A write is never retried, and giving up on it leaves an outcome nobody knows (the person must
+ * go and check the donor's list), so it gets more time than a read: a slow but working Luminate
+ * should finish the job. It runs after the form was acknowledged, while the person watches
+ * "Logging…"; past about 20 s people assume it is stuck.
+ */
+export const DEFAULT_WRITE_TIMEOUT_MS = 20_000;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -34,10 +53,21 @@ export interface ReadMethod<S extends z.ZodType, T> {
   params: Readonly<Record<string, string>>;
   schema: S;
   result: (answer: z.output<S>, status: number) => T;
+  /** What this method's `errorResponse` codes mean where they differ from a lookup's. */
+  reasons?: Readonly<Record<string, LuminateErrorReason>>;
 }
 
-/** Largest body read before the answer is judged not to be a response of the method called. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** A method that changes a record: the same shape as a read, run by {@link LuminateTransport.write}. */
+export type WriteMethod<S extends z.ZodType, T> = ReadMethod<S, T>;
+
+/** Where one request goes and how long it may take. */
+interface Route {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  /** Close the connection after this request, so the next one opens its own. */
+  fresh?: boolean;
+}
+
 /**
  * Share of the budget that must be left for a retry: a transient failure that came back fast
  * (a reset, a 502/503/504) is retried; one that came late is not, because a retry with less
@@ -53,9 +83,13 @@ const RETRY_NEEDS_SHARE = 0.5;
  */
 export class LuminateTransport {
   readonly #pool: Pool;
+  /** Writes have connections of their own: never queued behind lookups, never sent on a connection the server may be closing. */
+  readonly #writePool: Pool;
   readonly #path: string;
   readonly #options: LuminateClientOptions;
   readonly #policy: IPolicy;
+  readonly #breaker: CircuitBreakerPolicy;
+  readonly #writeTimeoutMs: number;
 
   constructor(options: LuminateClientOptions, resilience: ResilienceOptions = {}) {
     let base = options.url;
@@ -63,7 +97,10 @@ export class LuminateTransport {
     const url = new URL(`${base}/SRConsAPI`);
     this.#path = url.pathname;
     this.#options = options;
-    this.#policy = resiliencePolicy(resilience, options.timeoutMs);
+    const policies = resiliencePolicy(resilience, options.timeoutMs);
+    this.#policy = policies.reads;
+    this.#breaker = policies.writes;
+    this.#writeTimeoutMs = options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
     // pipelining 1: each connection carries one request at a time, so
     // `connections` is exactly the most requests Luminate sees at once.
     this.#pool = new Pool(url.origin, {
@@ -72,20 +109,13 @@ export class LuminateTransport {
       keepAliveTimeout: 30_000,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
+    this.#writePool = new Pool(url.origin, { connections: options.maxConnections, pipelining: 1, connect: { timeout: Math.min(this.#writeTimeoutMs, 10_000) } });
   }
 
   /** Calls a method that only reads, so a transient failure may be retried within the budget. */
   async read<S extends z.ZodType, T>(call: ReadMethod<S, T>, { signal }: CallOptions = {}): Promise<T> {
-    const params = new URLSearchParams({
-      method: call.method,
-      v: '1.0',
-      response_format: 'json',
-      api_key: this.#options.apiKey,
-      login_name: this.#options.loginName,
-      login_password: this.#options.loginPassword,
-      ...call.params,
-    });
-    const body = params.toString();
+    const body = this.#body(call);
+    const route: Route = { dispatcher: this.#pool, timeoutMs: this.#options.timeoutMs };
     const started = Date.now();
     // A controller and timers cleared on completion, not AbortSignal.timeout/any: on Node 20 those stay
     // reachable until the timer fires, which under load kept every finished call's signals for 10 s.
@@ -95,7 +125,7 @@ export class LuminateTransport {
       // Every attempt may run to the end of the budget: a slow but working Luminate answers.
       return await this.#policy.execute(async (context) => {
         try {
-          return await this.#attempt(call, body, context.signal);
+          return await this.#attempt(call, body, context.signal, route);
         } catch (error) {
           if (error instanceof LuminateError && error.transient && this.#options.timeoutMs - (Date.now() - started) < this.#options.timeoutMs * RETRY_NEEDS_SHARE) {
             tooLateToRetry.add(error);
@@ -115,22 +145,66 @@ export class LuminateTransport {
     }
   }
 
+  /**
+   * Calls a method that changes a record, once: never retried, because a request that may have
+   * reached Luminate may have been recorded. A failure before any byte was sent (the breaker open,
+   * no connection, a name that does not resolve, the budget spent waiting for a connection) and
+   * Luminate's own refusals mean nothing was recorded; a failure after sending that leaves the
+   * outcome unknown is a {@link LuminateWriteUncertainError} (see {@link failureAfterSending}).
+   */
+  async write<S extends z.ZodType, T>(call: WriteMethod<S, T>, { signal }: CallOptions = {}): Promise<T> {
+    const tracker: SendTracker = { sent: false };
+    const overall = linkedController(signal);
+    const route: Route = { dispatcher: this.#writePool.compose(trackSending(tracker, overall.signal)), timeoutMs: this.#writeTimeoutMs, fresh: true };
+    const budgetTimer = setTimeout(() => overall.abort(), route.timeoutMs);
+    // undici drops a request given up while queued only once a connection frees up; the caller need not wait for that.
+    const givenUpUnsent = new Promise<never>((_, reject) =>
+      overall.signal.addEventListener('abort', () => tracker.sent || reject(new LuminateTimeoutError(route.timeoutMs)), { once: true }),
+    );
+    givenUpUnsent.catch(() => undefined); // settled through the race below; never an unhandled rejection
+    try {
+      return await this.#breaker.execute(() => Promise.race([this.#attempt(call, this.#body(call), overall.signal, route), givenUpUnsent]), overall.signal);
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new LuminateCircuitOpenError();
+      if (tracker.sent) throw failureAfterSending(error);
+      if (error instanceof LuminateError) throw error;
+      if (overall.signal.aborted) throw new LuminateTimeoutError(route.timeoutMs);
+      throw new LuminateUnavailableError('Luminate call failed', undefined, { cause: error });
+    } finally {
+      clearTimeout(budgetTimer);
+      overall.unlink();
+    }
+  }
+
   /** Closes idle connections and waits for requests in flight; with `force`, aborts them instead. */
   async close({ force = false }: { force?: boolean } = {}): Promise<void> {
-    await (force ? this.#pool.destroy() : this.#pool.close());
+    await Promise.all([this.#pool, this.#writePool].map((pool) => (force ? pool.destroy() : pool.close())));
+  }
+
+  /** The form body: credentials and the fixed parameters, then the method's own. */
+  #body(call: ReadMethod<z.ZodType, unknown>): string {
+    return new URLSearchParams({
+      method: call.method,
+      v: '1.0',
+      response_format: 'json',
+      api_key: this.#options.apiKey,
+      login_name: this.#options.loginName,
+      login_password: this.#options.loginPassword,
+      ...call.params,
+    }).toString();
   }
 
   /** One request, and what its answer means. */
-  async #attempt<S extends z.ZodType, T>(call: ReadMethod<S, T>, body: string, signal: AbortSignal): Promise<T> {
-    const { status, text, location } = await this.#post(body, signal);
+  async #attempt<S extends z.ZodType, T>(call: ReadMethod<S, T>, body: string, signal: AbortSignal, route: Route): Promise<T> {
+    const { status, text, location } = await this.#post(body, signal, route);
     // Luminate's message can echo the request; the service account's login name is half of its credentials.
     const secrets = [this.#options.apiKey, this.#options.loginPassword, this.#options.loginName];
     const json = parseJson(text);
-    if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(location ? { location } : {}) });
+    if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(call.reasons ? { reasons: call.reasons } : {}), ...(location ? { location } : {}) });
 
     const error = errorResponseSchema.safeParse(json);
     // 403 normally; 200 when the site forces suppress_response_codes.
-    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets });
+    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets, ...(call.reasons ? { reasons: call.reasons } : {}) });
     if (typeof json === 'object' && json !== null && 'errorResponse' in json) throw blocked(status, 'an errorResponse without a code');
     if (status !== 200) throw httpFailure(status, location);
 
@@ -142,12 +216,11 @@ export class LuminateTransport {
     return call.result(parsed.data, status);
   }
 
-  async #post(body: string, signal: AbortSignal): Promise<{ status: number; text: string; location: string | undefined }> {
-    const { timeoutMs } = this.#options;
+  async #post(body: string, signal: AbortSignal, { dispatcher, timeoutMs, fresh = false }: Route): Promise<{ status: number; text: string; location: string | undefined }> {
     const request = linkedController(signal);
     let response: Dispatcher.ResponseData | undefined;
     try {
-      response = await this.#pool.request({
+      response = await dispatcher.request({
         method: 'POST',
         path: this.#path,
         headers: {
@@ -157,6 +230,7 @@ export class LuminateTransport {
         },
         body,
         signal: request.signal,
+        reset: fresh,
       });
       const location = response.headers.location;
       return {
@@ -189,23 +263,6 @@ function linkedController(parent: AbortSignal | undefined): AbortController & { 
   else parent?.addEventListener('abort', onAbort, { once: true });
   controller.unlink = () => parent?.removeEventListener('abort', onAbort);
   return controller;
-}
-
-async function readCapped(body: Dispatcher.ResponseData['body'], status: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      body.destroy();
-      // Anything but a 200 is judged by its status and the start of its body (an errorResponse comes first),
-      // so a large 5xx page is still "unavailable", retried and counted by the breaker, not a bad answer.
-      if (status !== 200) break;
-      throw new LuminateBadResponseError(`Response body larger than ${MAX_BODY_BYTES} bytes`, status, { problem: 'too_large' });
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);

@@ -133,6 +133,40 @@ describe('parseConfig', () => {
     expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['LUMINATE_ADMIN_URL_TEMPLATE', 'SLACK_ALLOWED_CHANNELS', 'SLACK_ALLOWED_USERS']);
   });
 
+  it('leaves logging to Luminate off by default, with no loggers named', () => {
+    expect(parseConfig(valid).logging).toEqual({ enabled: false, users: new Set(), usergroups: new Set() });
+    expect(parseConfig({ ...valid, LUMINATE_LOGGING_ENABLED: '  ' }).logging.enabled).toBe(false);
+  });
+
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    [' Yes ', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+    ['NO', false],
+  ])('reads LUMINATE_LOGGING_ENABLED=%s as %s', (raw, enabled) => {
+    expect(parseConfig({ ...valid, LUMINATE_LOGGING_ENABLED: raw }).logging.enabled).toBe(enabled);
+  });
+
+  it.each(['on', 'enabled', '2', 'truee'])('refuses LUMINATE_LOGGING_ENABLED=%s without quoting it', (raw) => {
+    expect(problemsOf({ ...valid, LUMINATE_LOGGING_ENABLED: raw })).toEqual(['LUMINATE_LOGGING_ENABLED must be true or false (or 1/0, yes/no)']);
+  });
+
+  it('sorts SLACK_ALLOWED_LOGGERS into users and user groups', () => {
+    const { logging } = parseConfig({ ...valid, LUMINATE_LOGGING_ENABLED: 'true', SLACK_ALLOWED_LOGGERS: 'U012AB, S0CARE ,W034CD,,' });
+    expect(logging).toEqual({ enabled: true, users: new Set(['U012AB', 'W034CD']), usergroups: new Set(['S0CARE']) });
+  });
+
+  it.each(['C0DONORS', '#care', 'u012ab', 'U012AB S0CARE', '@ana'])('refuses %s in SLACK_ALLOWED_LOGGERS without quoting it', (raw) => {
+    const problems = problemsOf({ ...valid, SLACK_ALLOWED_LOGGERS: `U012AB,${raw}` });
+    expect(problems).toEqual([expect.stringMatching(/^SLACK_ALLOWED_LOGGERS must be a comma-separated list of Slack user ids/)]);
+    expect(problems[0]).not.toContain(raw);
+  });
+
   it('lists the secrets for redaction', () => {
     expect(secretsOf(parseConfig(valid)).sort()).toEqual(['api-key-value', 'password-value', 'signing-secret-value', 'xoxb-test-bot-token-value']);
   });
