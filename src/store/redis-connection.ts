@@ -157,9 +157,13 @@ export class RedisConnection {
     this.#closed = true;
     clearInterval(this.#probe);
     this.#probe = undefined;
-    await Promise.all([this.client, this.#subscriber].map((c) => c?.quit().catch(() => c.disconnect())));
-    this.client.disconnect();
-    this.#subscriber?.disconnect();
+    // QUIT lets replies in flight arrive; a connection that is not up (or a QUIT that is not answered
+    // soon) is just dropped, since QUIT would wait in the offline queue for a Redis that may never return.
+    const quit = async (c: Redis | undefined) => {
+      if (c?.status === 'ready') await Promise.race([c.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 500).unref())]);
+      c?.disconnect();
+    };
+    await Promise.all([quit(this.client), quit(this.#subscriber)]);
   }
 
   #subscriberConnection(): Redis {
