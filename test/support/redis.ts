@@ -56,6 +56,8 @@ export function describeWithRedis(name: string, body: () => void): void {
     });
     return;
   }
+  // stderr, not stdout (test/support/no-stdout.ts): the default reporter shows a skipped file as one line, without titles.
+  process.stderr.write(`Redis tests skipped ("${name}"): ${why}; ${HOW_TO_RUN}\n`);
   describe.skip(`${name} — skipped: ${why}; ${HOW_TO_RUN}`, body);
 }
 
