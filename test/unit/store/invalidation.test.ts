@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { deleteKeysUnder, describeWithRedis, eventually, inspector, startOwnRedis, uniquePrefix } from '../../support/redis.js';
-import { replica, type Replica } from './replica.js';
+import { expect, it } from 'vitest';
+import { describeWithRedis, eventually } from '../../support/redis.js';
+import { useReplicas, type Replica } from './replica.js';
 
 const NS = 'interaction';
 
@@ -22,23 +21,8 @@ function firstLevel(r: Replica) {
 }
 
 describeWithRedis('Invalidation (real Redis, two connections)', () => {
-  let redis: Redis;
-  let prefix: string;
-  const replicas: Replica[] = [];
-  const open = async (options: Omit<Parameters<typeof replica>[0], 'prefix'> = {}) => {
-    const r = replica({ prefix, ...options });
-    replicas.push(r);
-    await r.connection.waitUntilUp(5000);
-    return r;
-  };
-  beforeAll(() => {
-    redis = inspector();
-  });
-  afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.close()));
-    await deleteKeysUnder(redis, prefix);
-  });
-  afterAll(() => redis.disconnect());
+  const t = useReplicas('inval');
+  const open = t.open;
 
   /** Pub/sub subscriptions are made in the background: wait until a write is heard. */
   async function subscribed(writer: Replica, listener: Replica) {
@@ -53,7 +37,6 @@ describeWithRedis('Invalidation (real Redis, two connections)', () => {
   }
 
   it('a Refresh on one replica drops the older answer from the other first level, and the older one cannot come back', async () => {
-    prefix = uniquePrefix('inval');
     const a = await open();
     const b = await open();
     await subscribed(a, b);
@@ -81,7 +64,6 @@ describeWithRedis('Invalidation (real Redis, two connections)', () => {
   });
 
   it('drop() deletes the shared answer and makes other replicas forget theirs', async () => {
-    prefix = uniquePrefix('inval');
     const a = await open();
     const b = await open();
     await subscribed(a, b);
@@ -95,17 +77,12 @@ describeWithRedis('Invalidation (real Redis, two connections)', () => {
   });
 
   it('asks for a resync (drop the whole first level) when pub/sub reconnects, since messages may have been lost', async () => {
-    prefix = uniquePrefix('inval');
-    const own = await startOwnRedis();
-    try {
-      let resyncs = 0;
-      const a = await open({ url: own.url, onResync: () => resyncs++ });
-      const b = await open({ url: own.url });
-      await subscribed(b, a);
-      await own.restart();
-      await eventually(() => resyncs === 1, 'a resync after the restart', 15_000);
-    } finally {
-      await own.stop();
-    }
+    const own = await t.ownRedis();
+    let resyncs = 0;
+    const a = await open({ url: own.url, onResync: () => resyncs++ });
+    const b = await open({ url: own.url });
+    await subscribed(b, a);
+    await own.restart();
+    await eventually(() => resyncs === 1, 'a resync after the restart', 15_000);
   });
 });

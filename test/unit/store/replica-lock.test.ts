@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, startOwnRedis, uniquePrefix } from '../../support/redis.js';
-import { replica, type Replica } from './replica.js';
+import { expect, it } from 'vitest';
+import { describeWithRedis, eventually, keysUnder } from '../../support/redis.js';
+import { useReplicas } from './replica.js';
 
 const NS = 'interaction';
 
@@ -24,27 +23,10 @@ function upstream<T>(answer: T) {
 }
 
 describeWithRedis('ReplicaLock (real Redis)', () => {
-  let redis: Redis;
-  let prefix: string;
-  const replicas: Replica[] = [];
-  const open = async (options: Omit<Parameters<typeof replica>[0], 'prefix'> = {}) => {
-    const r = replica({ prefix, ...options });
-    replicas.push(r);
-    await r.connection.waitUntilUp(5000);
-    return r;
-  };
-  beforeAll(() => {
-    redis = inspector();
-  });
-  afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.close()));
-    await deleteKeysUnder(redis, prefix);
-  });
-  afterAll(() => redis.disconnect());
-  const fresh = () => (prefix = uniquePrefix('lock'));
+  const t = useReplicas('lock');
+  const open = t.open;
 
   it('makes one upstream call for a stampede over three replicas; the others get the answer when it lands', async () => {
-    fresh();
     const [a, b, c] = [await open(), await open(), await open()];
     const hash = a.cache.hash(NS, 'email|jane@example.org|42');
     const luminate = upstream({ id: 42 });
@@ -60,18 +42,17 @@ describeWithRedis('ReplicaLock (real Redis)', () => {
     expect(new Set(answers.map((x) => x.version)).size).toBe(1);
     // The answer is shared now; the lock is gone; every key has a TTL.
     expect((await a.lock.fetchOnce(NS, hash, luminate.fetch, { budgetMs: 1000, ttlMs: 30_000 })).source).toBe('shared');
-    const keys = await keysUnder(redis, prefix);
+    const keys = await keysUnder(t.redis, t.prefix);
     expect(keys).toEqual([a.keys.name(NS, hash)]);
-    for (const key of keys) expect(await redis.pttl(key)).toBeGreaterThan(0);
+    for (const key of keys) expect(await t.redis.pttl(key)).toBeGreaterThan(0);
   });
 
   it('takes over when the holder dies: its lock expires and a waiter fetches', async () => {
-    fresh();
     const a = await open({ lockTtlMs: 600 });
     const hash = a.cache.hash(NS, 'k');
     // A holder that took the lock and then died (no renewals, no answer).
-    await redis.set(a.keys.name(NS, hash, ':lock'), 'dead-holder-token', 'PX', 600);
-    expect(await redis.pttl(a.keys.name(NS, hash, ':lock'))).toBeGreaterThan(0);
+    await t.redis.set(a.keys.name(NS, hash, ':lock'), 'dead-holder-token', 'PX', 600);
+    expect(await t.redis.pttl(a.keys.name(NS, hash, ':lock'))).toBeGreaterThan(0);
     const luminate = upstream('answer');
     luminate.release();
     const started = performance.now();
@@ -84,7 +65,6 @@ describeWithRedis('ReplicaLock (real Redis)', () => {
   });
 
   it('keeps the lock while a slow fetch outlasts its TTL, so nobody else calls', async () => {
-    fresh();
     const a = await open({ lockTtlMs: 300 });
     const b = await open({ lockTtlMs: 300 });
     const hash = a.cache.hash(NS, 'slow');
@@ -100,7 +80,6 @@ describeWithRedis('ReplicaLock (real Redis)', () => {
   });
 
   it('does not store a failure; after it, one waiter fetches while the others keep waiting (no stampede)', async () => {
-    fresh();
     const [a, b, c] = [await open(), await open(), await open()];
     const hash = a.cache.hash(NS, 'flaky');
     let calls = 0;
@@ -126,10 +105,9 @@ describeWithRedis('ReplicaLock (real Redis)', () => {
   });
 
   it('a waiter whose budget runs out fetches itself rather than fail', async () => {
-    fresh();
     const a = await open();
     const hash = a.cache.hash(NS, 'stuck');
-    await redis.set(a.keys.name(NS, hash, ':lock'), 'stuck-holder', 'PX', 30_000);
+    await t.redis.set(a.keys.name(NS, hash, ':lock'), 'stuck-holder', 'PX', 30_000);
     const luminate = upstream('mine');
     luminate.release();
     const result = await a.lock.fetchOnce(NS, hash, luminate.fetch, { budgetMs: 300, ttlMs: 10_000 });
@@ -138,7 +116,6 @@ describeWithRedis('ReplicaLock (real Redis)', () => {
   });
 
   it('refresh replaces the shared answer above any version, whoever holds the lock', async () => {
-    fresh();
     const a = await open();
     const hash = a.cache.hash(NS, 'r');
     await a.cache.set(NS, hash, 'old', { ttlMs: 10_000, version: Date.now() + 60_000 }); // a replica whose clock runs ahead
@@ -148,17 +125,12 @@ describeWithRedis('ReplicaLock (real Redis)', () => {
   });
 
   it('just fetches when Redis is down', async () => {
-    fresh();
-    const own = await startOwnRedis();
-    try {
-      const a = await open({ url: own.url });
-      await own.stop();
-      await eventually(() => a.connection.status() === 'down', 'the outage to be noticed');
-      const luminate = upstream('alone');
-      luminate.release();
-      expect(await a.lock.fetchOnce(NS, a.cache.hash(NS, 'k'), luminate.fetch, { budgetMs: 1000, ttlMs: 1000 })).toMatchObject({ value: 'alone', source: 'fetched' });
-    } finally {
-      await own.stop();
-    }
+    const own = await t.ownRedis();
+    const a = await open({ url: own.url });
+    await own.stop();
+    await eventually(() => a.connection.status() === 'down', 'the outage to be noticed');
+    const luminate = upstream('alone');
+    luminate.release();
+    expect(await a.lock.fetchOnce(NS, a.cache.hash(NS, 'k'), luminate.fetch, { budgetMs: 1000, ttlMs: 1000 })).toMatchObject({ value: 'alone', source: 'fetched' });
   });
 });

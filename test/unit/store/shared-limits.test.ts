@@ -1,36 +1,17 @@
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MemoryReplayStore } from '../../../src/access/replay-guard.js';
 import { SharedLookupRateLimit } from '../../../src/store/shared-rate-limit.js';
 import { SharedReplayMemory } from '../../../src/store/shared-replay-memory.js';
-import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, startOwnRedis, uniquePrefix, type OwnRedis } from '../../support/redis.js';
-import { replica, type Replica } from './replica.js';
+import { describeWithRedis, eventually, inspector, keysUnder } from '../../support/redis.js';
+import { useReplicas, type Replica } from './replica.js';
 
 describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
-  let redis: Redis;
-  let prefix: string;
-  const replicas: Replica[] = [];
-  const servers: OwnRedis[] = [];
-  const open = async (options: Omit<Parameters<typeof replica>[0], 'prefix'> = {}) => {
-    const r = replica({ prefix, ...options });
-    replicas.push(r);
-    await r.connection.waitUntilUp(5000);
-    return r;
-  };
+  const t = useReplicas('limits');
+  const open = t.open;
   const limiter = (r: Replica, perMinute: number) => new SharedLookupRateLimit({ perMinute, connection: r.connection, keys: r.keys });
   const replay = (r: Replica) => new SharedReplayMemory({ connection: r.connection, keys: r.keys, local: new MemoryReplayStore(), windowMs: 600_000 });
-  beforeAll(() => {
-    redis = inspector();
-  });
-  afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.close()));
-    await Promise.all(servers.splice(0).map((s) => s.stop()));
-    await deleteKeysUnder(redis, prefix);
-  });
-  afterAll(() => redis.disconnect());
 
   it('holds LOOKUP_RATE_PER_MINUTE across two replicas, under a hashed key with a TTL', async () => {
-    prefix = uniquePrefix('rate');
     const [a, b] = [limiter(await open(), 5), limiter(await open(), 5)];
     const decisions = [];
     for (let i = 0; i < 6; i++) decisions.push(await (i % 2 ? b : a).take('U0ALICE'));
@@ -44,18 +25,16 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
     expect(await b.take('U0BOB')).toEqual({ allowed: true });
     expect(await a.peek('U0CAROL')).toEqual({ allowed: true });
 
-    const keys = await keysUnder(redis, prefix);
+    const keys = await keysUnder(t.redis, t.prefix);
     expect(keys).toHaveLength(2);
     for (const key of keys) {
       expect(key).not.toMatch(/ALICE|BOB/);
-      expect(await redis.pttl(key)).toBeGreaterThan(0);
+      expect(await t.redis.pttl(key)).toBeGreaterThan(0);
     }
   });
 
   it('falls back to a per-replica limit when Redis is killed, and shares again when it is back', async () => {
-    prefix = uniquePrefix('rate');
-    const own = await startOwnRedis();
-    servers.push(own);
+    const own = await t.ownRedis();
     const ra = await open({ url: own.url });
     const rb = await open({ url: own.url });
     const [a, b] = [limiter(ra, 3), limiter(rb, 3)];
@@ -77,9 +56,7 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
   });
 
   it('a slow Redis costs the limiter at most its timeout, then it counts in memory until Redis answers', async () => {
-    prefix = uniquePrefix('rate');
-    const own = await startOwnRedis();
-    servers.push(own);
+    const own = await t.ownRedis();
     const ra = await open({ url: own.url });
     const a = limiter(ra, 100);
     const admin = inspector(own.url);
@@ -99,27 +76,24 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
   });
 
   it('shares the replay memory: a request replayed to the other replica is refused there, with the window as TTL', async () => {
-    prefix = uniquePrefix('replay');
     const [a, b] = [replay(await open()), replay(await open())];
     const key = 'block_actions|T0TEAM|U0ALICE|trigger-1|1700000000.1/blk/act';
     expect(await a.firstSeen(key)).toBe(true);
     expect(await b.firstSeen(key)).toBe(false);
     expect(await a.firstSeen(key)).toBe(false);
     expect(await b.firstSeen('another')).toBe(true);
-    const keys = await keysUnder(redis, prefix);
+    const keys = await keysUnder(t.redis, t.prefix);
     expect(keys).toHaveLength(2);
     for (const name of keys) {
       expect(name).not.toMatch(/ALICE|trigger/);
-      const ttl = await redis.pttl(name);
+      const ttl = await t.redis.pttl(name);
       expect(ttl).toBeGreaterThan(590_000);
       expect(ttl).toBeLessThanOrEqual(600_000);
     }
   });
 
   it('falls back to this replica\'s memory for the replay memory when Redis is down', async () => {
-    prefix = uniquePrefix('replay');
-    const own = await startOwnRedis();
-    servers.push(own);
+    const own = await t.ownRedis();
     const r = await open({ url: own.url });
     const a = replay(r);
     await own.stop();
