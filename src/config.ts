@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevelName } from './observability/logger.js';
 import type { LuminateClientOptions } from './luminate/client.js';
@@ -45,6 +46,16 @@ export interface Config {
     usergroups: ReadonlySet<string>;
   };
   logLevel: LogLevelName;
+  /** Shared state for several replicas; absent `url` means each process keeps its own, in memory. */
+  redis: {
+    /** `redis://` or `rediss://`, password and database index inside. A secret: never logged. */
+    url: string | undefined;
+    keyPrefix: string;
+    /** 32 bytes: encrypts cached values (AES-256-GCM) and keys the hash that names them. */
+    cacheEncryptionKey: Buffer | undefined;
+  };
+  /** Names this process in every log and audit line, so an operator can tell replicas apart. */
+  replicaId: string;
 }
 
 /** Thrown when the environment does not describe a runnable bot; lists every problem, never a value. */
@@ -165,6 +176,31 @@ const adminUrlTemplate = z
   .refine((t) => t.includes('{consId}'), 'must contain {consId} where the constituent id goes')
   .refine((t) => /^https:\/\/\S+$/.test(t) || /^http:\/\/(?:localhost|127\.[\d.]+)[:/]/.test(t), 'must be an https:// URL');
 
+/**
+ * A Redis URL. The value holds the password, so no message here repeats any part of it;
+ * the database index is the path (`/2`), as both Redis clients and hosting providers write it.
+ */
+const redisUrl = z.string().refine((raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' && /^(?:\/\d{0,5})?$/.test(url.pathname) && url.hash === '';
+}, 'must be a redis:// or rediss:// URL: redis[s]://[:password@]host[:port][/db] (value not shown: it may hold the password)');
+
+/** 32 bytes as 64 hex digits or base64 (`openssl rand -hex 32`). */
+const encryptionKey = z.string().transform((raw, ctx) => {
+  const text = raw.trim();
+  const bytes = /^[\da-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : /^[\w+/]{43}=?$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+  if (bytes?.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 random bytes as 64 hex digits or base64, e.g. from `openssl rand -hex 32`' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: required('the bot token from OAuth & Permissions').regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -191,6 +227,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   LUMINATE_LOGGING_ENABLED: flag(false),
   SLACK_ALLOWED_LOGGERS: peopleList,
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w.:/-]{1,64}$/, 'must be 1 to 64 letters, digits or . : / _ -, e.g. luminate-bot:').default('luminate-bot:'),
+  CACHE_ENCRYPTION_KEY: encryptionKey.optional(),
+  REPLICA_ID: z.string().regex(/^[\w.:-]{1,100}$/, 'must be 1 to 100 letters, digits or . : _ -, e.g. the pod name').optional(),
 });
 
 /** Every variable the bot reads (`.env.example` explains each). */
@@ -240,6 +280,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     cache: { ttlSeconds: e.CACHE_TTL_SECONDS, maxEntries: e.CACHE_MAX_ENTRIES },
     logging: { enabled: e.LUMINATE_LOGGING_ENABLED, ...e.SLACK_ALLOWED_LOGGERS },
     logLevel: e.LOG_LEVEL,
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, cacheEncryptionKey: e.CACHE_ENCRYPTION_KEY },
+    replicaId: e.REPLICA_ID ?? hostname(),
   };
 }
 
@@ -251,7 +293,26 @@ export function secretsOf(config: Config): string[] {
     config.slack.appToken,
     config.luminate.apiKey,
     config.luminate.loginPassword,
+    config.redis.url,
+    ...redisPasswords(config.redis.url),
+    config.redis.cacheEncryptionKey?.toString('hex'),
+    config.redis.cacheEncryptionKey?.toString('base64'),
   ].filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+/** The password (and a user name, which some providers make secret too) inside a Redis URL, as written and decoded. */
+function redisPasswords(url: string | undefined): string[] {
+  if (!url) return [];
+  const { password, username } = new URL(url);
+  return [password, safeDecode(password), username.length >= 8 ? username : ''];
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

@@ -1,11 +1,12 @@
 import { LogLevel, webApi } from '@slack/bolt';
 import { ConfigError, parseConfig, type Config } from '../config.js';
 import { LuminateClient } from '../luminate/client.js';
+import { checkRedis } from './check-redis.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError } from '../luminate/errors.js';
 
 /** One line of the doctor's report. `detail` says what was found and, on failure, what to fix. */
 export interface Check {
-  name: 'config' | 'slack' | 'luminate';
+  name: 'config' | 'slack' | 'luminate' | 'redis';
   ok: boolean;
   detail: string;
 }
@@ -27,8 +28,13 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
     return [...error.problems.map((p) => ({ name: 'config' as const, ok: false, detail: p })), SKIPPED('slack'), SKIPPED('luminate')];
   }
   const mode = config.slack.appToken ? 'Socket Mode' : `HTTP mode on port ${config.port}`;
-  const [slack, luminate] = await Promise.all([checkSlack(config), checkLuminate(config)]);
-  return [{ name: 'config', ok: true, detail: `every variable is valid (${mode})` }, slack, luminate];
+  const redisUrl = config.redis.url;
+  const [slack, luminate, redis] = await Promise.all([
+    checkSlack(config),
+    checkLuminate(config),
+    redisUrl && checkRedis({ url: redisUrl, keyPrefix: config.redis.keyPrefix }).then((check): Check => ({ name: 'redis', ...check })),
+  ]);
+  return [{ name: 'config', ok: true, detail: `every variable is valid (${mode})` }, slack, luminate, ...(redis ? [redis] : [])];
 }
 
 async function checkSlack(config: Config): Promise<Check> {
