@@ -28,7 +28,7 @@ export interface LuminateClientOptions {
  * should finish the job. It runs after the form was acknowledged, while the person watches
  * "Logging…"; past about 20 s people assume it is stuck.
  */
-export const DEFAULT_WRITE_TIMEOUT_MS = 20_000;
+const DEFAULT_WRITE_TIMEOUT_MS = 20_000;
 
 export interface CallOptions {
   signal?: AbortSignal;

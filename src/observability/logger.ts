@@ -7,8 +7,6 @@ import { writeStdoutLine } from './stdout-lines.js';
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
-export type { LogFields };
-
 /** A JSON-lines logger whose every line passes through redaction before it is written. */
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
