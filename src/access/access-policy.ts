@@ -49,17 +49,6 @@ export class AccessPolicy {
     });
   }
 
-  /** True when no allow-list is set: the whole workspace may look up. */
-  get isOpen(): boolean {
-    const { users, usergroups, channels } = this.#options;
-    return users.size === 0 && usergroups.size === 0 && channels.size === 0;
-  }
-
-  /** The channel ids people may use, to name them in a refusal. */
-  get allowedChannels(): readonly string[] {
-    return [...this.#options.channels];
-  }
-
   /** A decision without I/O, or undefined when group membership must be read first. */
   peek(requester: Requester): AccessDecision | undefined {
     const channel = this.#channelDecision(requester);

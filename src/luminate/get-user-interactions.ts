@@ -24,7 +24,7 @@ export interface InteractionListQuery {
 }
 
 /** Most rows asked for at once: a page of a list, plus one to tell whether there is another. */
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 /** `YYYY-MM-DD`, optionally with a time and an offset: what xsd:dateTime accepts, and nothing that could smuggle text. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;

@@ -1,18 +1,9 @@
 import { BrokenCircuitError, IsolatedCircuitError, type CircuitBreakerPolicy, type IPolicy } from 'cockatiel';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import type { z } from 'zod';
-import { blocked, httpFailure, nonJsonFailure, parseJson, readCapped } from './body.js';
-import {
-  LuminateApiError,
-  LuminateBadResponseError,
-  LuminateCircuitOpenError,
-  LuminateError,
-  LuminateTimeoutError,
-  LuminateUnavailableError,
-  type LuminateErrorReason,
-} from './errors.js';
+import { LuminateCircuitOpenError, LuminateError, LuminateTimeoutError, LuminateUnavailableError } from './errors.js';
+import { exchange, formBody, linkedController, type ReadMethod, type Route, type WriteMethod } from './exchange.js';
 import { resiliencePolicy, tooLateToRetry, type ResilienceOptions } from './resilience.js';
-import { errorResponseSchema } from './schema.js';
 import { failureAfterSending, trackSending, type SendTracker } from './write-path.js';
 
 export type { ResilienceOptions } from './resilience.js';
@@ -37,35 +28,10 @@ export interface LuminateClientOptions {
  * should finish the job. It runs after the form was acknowledged, while the person watches
  * "Logging…"; past about 20 s people assume it is stuck.
  */
-export const DEFAULT_WRITE_TIMEOUT_MS = 20_000;
+const DEFAULT_WRITE_TIMEOUT_MS = 20_000;
 
 export interface CallOptions {
   signal?: AbortSignal;
-}
-
-/**
- * One API method as the transport runs it: its name, its own parameters, the zod schema of
- * its success answer and what a valid answer means (which may still be a failure: an empty
- * answer, a mismatch).
- */
-export interface ReadMethod<S extends z.ZodType, T> {
-  method: string;
-  params: Readonly<Record<string, string>>;
-  schema: S;
-  result: (answer: z.output<S>, status: number) => T;
-  /** What this method's `errorResponse` codes mean where they differ from a lookup's. */
-  reasons?: Readonly<Record<string, LuminateErrorReason>>;
-}
-
-/** A method that changes a record: the same shape as a read, run by {@link LuminateTransport.write}. */
-export type WriteMethod<S extends z.ZodType, T> = ReadMethod<S, T>;
-
-/** Where one request goes and how long it may take. */
-interface Route {
-  dispatcher: Dispatcher;
-  timeoutMs: number;
-  /** Close the connection after this request, so the next one opens its own. */
-  fresh?: boolean;
 }
 
 /**
@@ -114,8 +80,8 @@ export class LuminateTransport {
 
   /** Calls a method that only reads, so a transient failure may be retried within the budget. */
   async read<S extends z.ZodType, T>(call: ReadMethod<S, T>, { signal }: CallOptions = {}): Promise<T> {
-    const body = this.#body(call);
-    const route: Route = { dispatcher: this.#pool, timeoutMs: this.#options.timeoutMs };
+    const body = formBody(call, this.#options);
+    const route: Route = { path: this.#path, dispatcher: this.#pool, timeoutMs: this.#options.timeoutMs };
     const started = Date.now();
     // A controller and timers cleared on completion, not AbortSignal.timeout/any: on Node 20 those stay
     // reachable until the timer fires, which under load kept every finished call's signals for 10 s.
@@ -125,7 +91,7 @@ export class LuminateTransport {
       // Every attempt may run to the end of the budget: a slow but working Luminate answers.
       return await this.#policy.execute(async (context) => {
         try {
-          return await this.#attempt(call, body, context.signal, route);
+          return await exchange(call, body, context.signal, route, this.#options);
         } catch (error) {
           if (error instanceof LuminateError && error.transient && this.#options.timeoutMs - (Date.now() - started) < this.#options.timeoutMs * RETRY_NEEDS_SHARE) {
             tooLateToRetry.add(error);
@@ -155,7 +121,7 @@ export class LuminateTransport {
   async write<S extends z.ZodType, T>(call: WriteMethod<S, T>, { signal }: CallOptions = {}): Promise<T> {
     const tracker: SendTracker = { sent: false };
     const overall = linkedController(signal);
-    const route: Route = { dispatcher: this.#writePool.compose(trackSending(tracker, overall.signal)), timeoutMs: this.#writeTimeoutMs, fresh: true };
+    const route: Route = { path: this.#path, dispatcher: this.#writePool.compose(trackSending(tracker, overall.signal)), timeoutMs: this.#writeTimeoutMs, fresh: true };
     const budgetTimer = setTimeout(() => overall.abort(), route.timeoutMs);
     // undici drops a request given up while queued only once a connection frees up; the caller need not wait for that.
     const givenUpUnsent = new Promise<never>((_, reject) =>
@@ -163,7 +129,7 @@ export class LuminateTransport {
     );
     givenUpUnsent.catch(() => undefined); // settled through the race below; never an unhandled rejection
     try {
-      return await this.#breaker.execute(() => Promise.race([this.#attempt(call, this.#body(call), overall.signal, route), givenUpUnsent]), overall.signal);
+      return await this.#breaker.execute(() => Promise.race([exchange(call, formBody(call, this.#options), overall.signal, route, this.#options), givenUpUnsent]), overall.signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) throw new LuminateCircuitOpenError();
       if (tracker.sent) throw failureAfterSending(error);
@@ -181,94 +147,4 @@ export class LuminateTransport {
     await Promise.all([this.#pool, this.#writePool].map((pool) => (force ? pool.destroy() : pool.close())));
   }
 
-  /** The form body: credentials and the fixed parameters, then the method's own. */
-  #body(call: ReadMethod<z.ZodType, unknown>): string {
-    return new URLSearchParams({
-      method: call.method,
-      v: '1.0',
-      response_format: 'json',
-      api_key: this.#options.apiKey,
-      login_name: this.#options.loginName,
-      login_password: this.#options.loginPassword,
-      ...call.params,
-    }).toString();
-  }
-
-  /** One request, and what its answer means. */
-  async #attempt<S extends z.ZodType, T>(call: ReadMethod<S, T>, body: string, signal: AbortSignal, route: Route): Promise<T> {
-    const { status, text, location } = await this.#post(body, signal, route);
-    // Luminate's message can echo the request; the service account's login name is half of its credentials.
-    const secrets = [this.#options.apiKey, this.#options.loginPassword, this.#options.loginName];
-    const json = parseJson(text);
-    if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(call.reasons ? { reasons: call.reasons } : {}), ...(location ? { location } : {}) });
-
-    const error = errorResponseSchema.safeParse(json);
-    // 403 normally; 200 when the site forces suppress_response_codes.
-    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets, ...(call.reasons ? { reasons: call.reasons } : {}) });
-    if (typeof json === 'object' && json !== null && 'errorResponse' in json) throw blocked(status, 'an errorResponse without a code');
-    if (status !== 200) throw httpFailure(status, location);
-
-    const parsed = call.schema.safeParse(json);
-    if (!parsed.success) {
-      const where = parsed.error.issues.slice(0, 5).map((i) => i.path.join('.').slice(0, 100) || '(root)').join(', ');
-      throw new LuminateBadResponseError(`Response is not a ${call.method} response (problems at: ${where})`, status, { problem: 'wrong_shape' });
-    }
-    return call.result(parsed.data, status);
-  }
-
-  async #post(body: string, signal: AbortSignal, { dispatcher, timeoutMs, fresh = false }: Route): Promise<{ status: number; text: string; location: string | undefined }> {
-    const request = linkedController(signal);
-    let response: Dispatcher.ResponseData | undefined;
-    try {
-      response = await dispatcher.request({
-        method: 'POST',
-        path: this.#path,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
-          accept: 'application/json',
-          'user-agent': 'luminate-interaction-bot',
-        },
-        body,
-        signal: request.signal,
-        reset: fresh,
-      });
-      const location = response.headers.location;
-      return {
-        status: response.statusCode,
-        text: await readCapped(response.body, response.statusCode),
-        location: Array.isArray(location) ? location[0] : location,
-      };
-    } catch (cause) {
-      response?.body.destroy();
-      if (cause instanceof LuminateError) throw cause;
-      if (signal.aborted) throw new LuminateTimeoutError(timeoutMs);
-      // Once the body has started, the answer is lost but not retried blindly.
-      const code = errorCode(cause);
-      const beforeResponse = response === undefined;
-      throw new LuminateUnavailableError(`Could not reach Luminate: ${code ?? 'unknown error'}${beforeResponse ? '' : ' (mid-body)'}`, undefined, {
-        cause,
-        transient: beforeResponse && TRANSIENT_NETWORK_CODES.has(code ?? ''),
-      });
-    } finally {
-      request.unlink();
-    }
-  }
-}
-
-/** An AbortController that also aborts when `parent` does, until `unlink()` drops the listener. */
-function linkedController(parent: AbortSignal | undefined): AbortController & { unlink: () => void } {
-  const controller = new AbortController() as AbortController & { unlink: () => void };
-  const onAbort = () => controller.abort();
-  if (parent?.aborted) controller.abort();
-  else parent?.addEventListener('abort', onAbort, { once: true });
-  controller.unlink = () => parent?.removeEventListener('abort', onAbort);
-  return controller;
-}
-
-const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT']);
-
-function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  return typeof code === 'string' ? code : typeof name === 'string' ? name : undefined;
 }

@@ -1,12 +1,11 @@
 import type { LogLevel as BoltLogLevel, Logger as BoltLogger } from '@slack/bolt';
-import { knownSecretsRedactor, REDACTED, redactEmails } from './redact.js';
+import { plainLine, type LogFields } from './log-fields.js';
+import { createRedactor, knownSecretsRedactor } from './redact.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
 /** Log levels, most to least verbose. Bolt's own levels share these names. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
-
-export type LogFields = Record<string, unknown>;
 
 /** A JSON-lines logger whose every line passes through redaction before it is written. */
 export interface Logger {
@@ -25,142 +24,6 @@ export interface LoggerOptions {
   clock?: () => Date;
 }
 
-export { REDACTED };
-
-/** Keys whose values are secrets whatever they hold (a Luminate form body, an HTTP header, Bolt's own debug output). */
-const SECRET_KEY = /token|secret|password|passwd|api_key|apikey|authorization|signature|cookie/i;
-/** Slack token shapes, caught even when the value is not one we were told about. */
-const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
-/** `api_key=…` and `login_password=…` inside a URL-encoded body or query string. */
-const SECRET_PARAM = /\b(api_key|login_password|password|token)=[^&\s"]*/gi;
-
-/**
- * Bounds on one line, so a 1 MB error body cannot become a 1 MB log line: each string
- * is cut to a few KB, and all strings of a line share a budget. Arrays and objects show
- * their first entries, and the count of the rest.
- */
-const MAX_STRING = 4000;
-const MAX_LINE_STRINGS = 16_000;
-const MAX_ENTRIES = 50;
-const MAX_DEPTH = 6;
-
-export function createRedactor(secrets: readonly string[]): (text: string) => string {
-  const known = knownSecretsRedactor(secrets);
-  return (text) =>
-    redactEmails(known(text).replace(SLACK_TOKEN, REDACTED).replace(SECRET_PARAM, (_m, key: string) => `${key}=${REDACTED}`));
-}
-
-interface PlainContext {
-  /** Characters of string content this line may still carry. */
-  budget: number;
-  /** Error stacks are logged at error level only. */
-  stacks: boolean;
-  /** Objects on the path from the root: a repeat is a cycle. */
-  path: Set<object>;
-  redactKnown: (text: string) => string;
-}
-
-/** Known secrets go before the cut, so no cut can leave part of one behind. */
-function capString(text: string, ctx: PlainContext): string {
-  const redacted = ctx.redactKnown(text);
-  const limit = Math.max(0, Math.min(MAX_STRING, ctx.budget));
-  if (redacted.length <= limit) {
-    ctx.budget -= redacted.length;
-    return redacted;
-  }
-  ctx.budget -= limit;
-  return `${redacted.slice(0, limit)}…[cut ${redacted.length - limit} chars]`;
-}
-
-/** A property read that may run a getter or a proxy trap. */
-function read(object: object, key: PropertyKey): unknown {
-  try {
-    return (object as Record<PropertyKey, unknown>)[key];
-  } catch (error) {
-    return unreadable(error);
-  }
-}
-
-function unreadable(error: unknown): string {
-  let name = 'error';
-  try {
-    name = error instanceof Error ? error.name : typeof error;
-  } catch {
-    // name stays generic
-  }
-  return `[unreadable: ${name}]`;
-}
-
-/**
- * A JSON-safe copy of anything: no cycles, no BigInt, nothing that runs code when stringified,
- * bounded in depth, entries and characters. Never throws.
- */
-function toPlain(value: unknown, ctx: PlainContext, depth = 0): unknown {
-  try {
-    switch (typeof value) {
-      case 'string':
-        return capString(value, ctx);
-      case 'bigint':
-      case 'symbol':
-        return String(value);
-      case 'function':
-        return undefined;
-      case 'object':
-        break;
-      default:
-        return value;
-    }
-    if (value === null) return null;
-    if (ctx.path.has(value)) return '[circular]';
-    if (depth >= MAX_DEPTH) return '[too deep]';
-    ctx.path.add(value);
-    try {
-      return plainObject(value, ctx, depth);
-    } finally {
-      ctx.path.delete(value);
-    }
-  } catch (error) {
-    return unreadable(error);
-  }
-}
-
-function plainObject(value: object, ctx: PlainContext, depth: number): unknown {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  if (value instanceof URL) return capString(value.href, ctx);
-  if (ArrayBuffer.isView(value)) return `[${value.constructor.name} ${value.byteLength} bytes]`;
-  if (value instanceof Map) return plainEntries([...value.entries()].map(([k, v]) => [String(k), v]), ctx, depth);
-  if (value instanceof Set || Array.isArray(value)) {
-    const items = [...value];
-    const shown = items.slice(0, MAX_ENTRIES).map((item) => toPlain(item, ctx, depth + 1) ?? null);
-    if (items.length > MAX_ENTRIES) shown.push(`…[cut ${items.length - MAX_ENTRIES} items]`);
-    return shown;
-  }
-  const entries: [string, unknown][] = [];
-  if (value instanceof Error) {
-    entries.push(['name', read(value, 'name')], ['message', read(value, 'message')]);
-    if (ctx.stacks) entries.push(['stack', read(value, 'stack')]);
-  }
-  for (const key of Object.keys(value)) entries.push([key, read(value, key)]);
-  if (value instanceof Error) {
-    // Neither is enumerable: `cause` from `new Error(msg, { cause })`, `errors` on an AggregateError.
-    for (const key of ['cause', 'errors']) {
-      if (!Object.keys(value).includes(key) && read(value, key) !== undefined) entries.push([key, read(value, key)]);
-    }
-  }
-  return plainEntries(entries, ctx, depth);
-}
-
-function plainEntries(entries: [string, unknown][], ctx: PlainContext, depth: number): Record<string, unknown> {
-  // No prototype: a key named __proto__ is data here, not a prototype to set.
-  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  for (const [key, v] of entries.slice(0, MAX_ENTRIES)) {
-    const k = key.length > 200 ? `${key.slice(0, 200)}…` : key;
-    out[k] = SECRET_KEY.test(key) ? REDACTED : toPlain(v, ctx, depth + 1);
-  }
-  if (entries.length > MAX_ENTRIES) out['…'] = `[cut ${entries.length - MAX_ENTRIES} keys]`;
-  return out;
-}
-
 export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date() }: LoggerOptions): Logger {
   const redact = createRedactor(secrets);
   const redactKnown = knownSecretsRedactor(secrets);
@@ -175,11 +38,8 @@ export function createLogger({ level, secrets, write = writeStdoutLine, clock = 
       } catch {
         at = new Date().toISOString();
       }
-      const ctx: PlainContext = { budget: MAX_LINE_STRINGS, stacks: lvl === 'error', path: new Set(), redactKnown };
-      const text = capString(typeof msg === 'string' ? msg : String(toPlain(msg, ctx)), ctx);
-      const plain = toPlain(fields ?? {}, ctx);
-      const rest = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? plain : { fields: plain };
-      write(`${redact(JSON.stringify({ level: lvl, at, msg: text, ...rest }))}\n`);
+      const line = plainLine(msg, fields, { stacks: lvl === 'error', redactKnown });
+      write(`${redact(JSON.stringify({ level: lvl, at, msg: line.msg, ...line.fields }))}\n`);
     } catch {
       // Only the sink itself can throw here (a closed stdout): there is nowhere left to report it.
     }

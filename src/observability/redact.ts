@@ -28,3 +28,15 @@ export function knownSecretsRedactor(secrets: readonly string[]): (text: string)
     return out;
   };
 }
+
+/** Slack token shapes, caught even when the value is not one we were told about. */
+const SLACK_TOKEN = /\bx(?:ox[abposr]|app)-[A-Za-z0-9-]+/g;
+/** `api_key=…` and `login_password=…` inside a URL-encoded body or query string. */
+const SECRET_PARAM = /\b(api_key|login_password|password|token)=[^&\s"]*/gi;
+
+/** What every written log line passes through last: known secrets, token shapes, secret parameters, donor emails. */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const known = knownSecretsRedactor(secrets);
+  return (text) =>
+    redactEmails(known(text).replace(SLACK_TOKEN, REDACTED).replace(SECRET_PARAM, (_m, key: string) => `${key}=${REDACTED}`));
+}

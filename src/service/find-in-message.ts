@@ -18,7 +18,7 @@ export interface MessageFindings {
  * sentence, and Slack messages can be 40 000 characters: reading only the
  * start bounds the work a crafted message can cause.
  */
-export const MAX_SCANNED_CHARS = 4000;
+const MAX_SCANNED_CHARS = 4000;
 
 // Every pattern below runs on text whose whitespace runs are already one space
 // (see `scannable`), so none has an unbounded quantifier next to another that

@@ -1,7 +1,7 @@
 import { formatIdentifier } from '../luminate/identifiers.js';
 import { MAX_BODY_CHARS, MAX_SUBJECT_CHARS, type InteractionToLog } from '../luminate/log-interaction.js';
 import { findInMessage } from './find-in-message.js';
-import { parseIdentifier } from './requests.js';
+import { parseIdentifier, type IdentifierProblem } from './requests.js';
 import { cutText, stripBidiControls } from '../unicode.js';
 import { slackTextToPlain, type NameResolvers } from './message-text.js';
 
@@ -62,8 +62,8 @@ export type DraftField = 'donor' | 'subject' | 'note' | 'type';
 export type DraftProblem =
   | { kind: 'required' }
   | { kind: 'too_long'; max: number; length: number }
-  /** `problem` is the identifier parser's plain-text explanation (escape it for mrkdwn). */
-  | { kind: 'invalid_donor'; problem: string }
+  /** What the identifier parser found wrong; `slack/render/input-problems.ts` words it. */
+  | { kind: 'invalid_donor'; problem: IdentifierProblem }
   | { kind: 'unknown_type' };
 
 export type DraftCheck = { ok: true; entry: InteractionToLog } | { ok: false; problems: Partial<Record<DraftField, DraftProblem>> };

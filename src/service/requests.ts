@@ -1,14 +1,44 @@
 import type { ConstituentIdentifier, InteractionRequest } from '../luminate/identifiers.js';
-import { stripBidiControls } from '../unicode.js';
 
-/** A parse either yields a value or a plain-text problem fit to show a person (escape it for mrkdwn). */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+/** A filter's name as typed before the colon. */
+export type FilterName = 'since' | 'until' | 'type';
+
+/** Why digits were refused: not only ASCII digits, or past JavaScript's safe integers. */
+export type NumberTrouble = 'not_digits' | 'too_large';
+
+/**
+ * What is wrong with typed input, as data; `slack/render/input-problems.ts` words it. `input` is
+ * what was typed, of any length and with any characters: quote it shortened and cleaned.
+ */
+export type InputProblem =
+  | { kind: 'bad_interaction_id'; input: string; trouble: NumberTrouble }
+  | { kind: 'bad_cons_id'; input: string; trouble: NumberTrouble }
+  | { kind: 'bad_member_id'; input: string }
+  | { kind: 'bad_email'; input: string }
+  | { kind: 'not_a_donor'; input: string }
+  | { kind: 'not_a_filter'; input: string }
+  | { kind: 'repeated_filter'; field: FilterName }
+  | { kind: 'bad_date'; field: 'since' | 'until'; input: string }
+  | { kind: 'empty_range'; since: string; until: string }
+  | { kind: 'missing_type' }
+  | { kind: 'bad_type_id'; input: string; trouble: NumberTrouble }
+  /** `known`: the first few of LUMINATE_INTERACTION_TYPES' names, to suggest. */
+  | { kind: 'unknown_type'; input: string; known: string[] }
+  | { kind: 'too_long'; length: number }
+  | { kind: 'missing_donor' }
+  | { kind: 'too_many_words' };
+
+/** What can be wrong with a donor identifier alone (a form's donor field, a button's value). */
+export type IdentifierProblem = Extract<InputProblem, { kind: 'bad_cons_id' | 'bad_member_id' | 'bad_email' | 'not_a_donor' }>;
+
+/** A parse either yields a value or says, as data, what is wrong. */
+export type Parsed<T, P extends InputProblem = InputProblem> = { ok: true; value: T } | { ok: false; problem: P };
 
 export type ParsedCommand =
   | { kind: 'help' }
   | { kind: 'card'; request: InteractionRequest }
   | { kind: 'list'; list: InteractionListRequest }
-  | { kind: 'invalid'; problem: string };
+  | { kind: 'invalid'; problem: InputProblem };
 
 /** What a list can be narrowed by: Luminate's own `getUserInteractions` filters. Dates are `YYYY-MM-DD`, both inclusive. */
 export interface ListFilters {
@@ -24,7 +54,6 @@ export interface InteractionListRequest {
   page: number;
 }
 
-const MAX_ECHO = 60;
 const MAX_EMAIL = 254; // RFC 5321's path limit
 const MAX_MEMBER_ID = 255;
 /**
@@ -35,18 +64,9 @@ const MAX_MEMBER_ID = 255;
 export const MAX_COMMAND_TEXT = 1000;
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this pattern finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
-// eslint-disable-next-line no-control-regex -- as above, every one of them
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/gu;
 // Domain labels are letters or digits with hyphens only between them, written `[…]+(?:-+[…]+)*` so that
 // no two quantifiers can take the same characters (`[…-]*[…]` backtracks polynomially).
 const EMAIL = /^[\p{L}\p{N}.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{1,253}$)[\p{L}\p{N}]+(?:-+[\p{L}\p{N}]+)*(?:\.[\p{L}\p{N}]+(?:-+[\p{L}\p{N}]+)*)+$/u;
-
-/** Quotes what someone typed, shortened, so a problem message never grows with hostile input. */
-function echo(input: string): string {
-  // Bidirectional controls would let the quote display as different text than was typed.
-  const chars = [...stripBidiControls(input).slice(0, 4 * MAX_ECHO).replace(CONTROLS, ' ')];
-  return `"${chars.length > MAX_ECHO ? `${chars.slice(0, MAX_ECHO - 1).join('')}…` : chars.join('')}"`;
-}
 
 /**
  * Undoes Slack's encoding of typed text: emails arrive as `<mailto:a@b.org|a@b.org>`
@@ -82,57 +102,53 @@ function unwrapLinks(text: string): string {
 }
 
 /** Digits only (ASCII; `1e3`, `0x10` and full-width digits are refused), within JavaScript's safe integers. */
-function parseDigits(raw: string, what: string): Parsed<string> {
-  if (!/^\d+$/.test(raw)) return { ok: false, problem: `${echo(raw)} is not ${what}: use digits only, e.g. 1000.` };
+function parseDigits(raw: string): { ok: true; value: string } | { ok: false; trouble: NumberTrouble } {
+  if (!/^\d+$/.test(raw)) return { ok: false, trouble: 'not_digits' };
   const canonical = raw.replace(/^0+(?=\d)/, '');
-  if (canonical.length > 16 || !Number.isSafeInteger(Number(canonical))) {
-    return { ok: false, problem: `${echo(raw)} is too large to be ${what}.` };
-  }
+  if (canonical.length > 16 || !Number.isSafeInteger(Number(canonical))) return { ok: false, trouble: 'too_large' };
   return { ok: true, value: canonical };
 }
 
-export function parseInteractionId(raw: string): Parsed<number> {
-  const digits = parseDigits(raw.trim().replace(/^#/, ''), 'an interaction id');
-  return digits.ok ? { ok: true, value: Number(digits.value) } : digits;
+export function parseInteractionId(raw: string): Parsed<number, Extract<InputProblem, { kind: 'bad_interaction_id' }>> {
+  const input = raw.trim().replace(/^#/, '');
+  const digits = parseDigits(input);
+  return digits.ok ? { ok: true, value: Number(digits.value) } : { ok: false, problem: { kind: 'bad_interaction_id', input, trouble: digits.trouble } };
 }
 
-export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier> {
+export function parseIdentifier(raw: string): Parsed<ConstituentIdentifier, IdentifierProblem> {
   const text = raw.trim();
   const prefixed = /^(cons|cons_id|member|member_id)\s*:(.*)$/is.exec(text);
   if (prefixed) {
     const kind = prefixed[1]!.toLowerCase().startsWith('cons') ? 'cons' : 'member';
     const value = prefixed[2]!.trim();
     if (kind === 'cons') {
-      const consId = parseDigits(value, 'a constituent id');
-      return consId.ok ? { ok: true, value: { kind: 'cons', consId: consId.value } } : consId;
+      const consId = parseDigits(value);
+      return consId.ok ? { ok: true, value: { kind: 'cons', consId: consId.value } } : { ok: false, problem: { kind: 'bad_cons_id', input: value, trouble: consId.trouble } };
     }
     if (value === '' || value.length > MAX_MEMBER_ID || CONTROL.test(value) || /\s/.test(value)) {
-      return { ok: false, problem: `${echo(value)} is not a member id: give it without spaces, e.g. member:JD-1001.` };
+      return { ok: false, problem: { kind: 'bad_member_id', input: value } };
     }
     return { ok: true, value: { kind: 'member', memberId: value } };
   }
   if (text.includes('@')) {
     if (text.length > MAX_EMAIL || !EMAIL.test(text)) {
-      return { ok: false, problem: `${echo(text)} is not a valid email address.` };
+      return { ok: false, problem: { kind: 'bad_email', input: text } };
     }
     // Sent as typed: Luminate does not document whether primary_email matches without regard to case (identifierKey folds it).
     return { ok: true, value: { kind: 'email', email: text } };
   }
-  return {
-    ok: false,
-    problem: `${echo(text)} is not a donor identifier: give an email address, cons:<constituent id> or member:<member id>.`,
-  };
+  return { ok: false, problem: { kind: 'not_a_donor', input: text } };
 }
 
 const FILTER = /^(since|until|type):(.*)$/isu;
 const IDENTIFIER_START = /^(?:cons|cons_id|member|member_id)\s*:/iu;
 
 /** A real calendar day, `YYYY-MM-DD` (2025-02-30 is refused, not rolled over). */
-function parseDay(raw: string, name: string): Parsed<string> {
+function parseDay(raw: string, field: 'since' | 'until'): Parsed<string> {
   const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
   const at = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : null;
   if (!day || !at || at.toISOString().slice(0, 10) !== raw) {
-    return { ok: false, problem: `${echo(raw)} is not a date for ${name}: use YYYY-MM-DD, e.g. ${name}:2025-01-31.` };
+    return { ok: false, problem: { kind: 'bad_date', field, input: raw } };
   }
   return { ok: true, value: raw };
 }
@@ -140,13 +156,12 @@ function parseDay(raw: string, name: string): Parsed<string> {
 /** `type:` takes an id or one of LUMINATE_INTERACTION_TYPES' names (without regard to case). */
 function parseType(raw: string, typeNames: ReadonlyMap<string, string>): Parsed<number> {
   if (/^\d+$/.test(raw)) {
-    const digits = parseDigits(raw, 'an interaction type id');
-    return digits.ok ? { ok: true, value: Number(digits.value) } : digits;
+    const digits = parseDigits(raw);
+    return digits.ok ? { ok: true, value: Number(digits.value) } : { ok: false, problem: { kind: 'bad_type_id', input: raw, trouble: digits.trouble } };
   }
   const wanted = raw.toLowerCase();
   for (const [id, name] of typeNames) if (name.toLowerCase() === wanted && /^\d+$/.test(id)) return { ok: true, value: Number(id) };
-  const known = [...typeNames.values()].slice(0, 10).map((n) => echo(n)).join(', ');
-  return { ok: false, problem: `${echo(raw)} is not an interaction type: use its id${known ? ` or one of ${known}` : ''}, e.g. type:0.` };
+  return { ok: false, problem: { kind: 'unknown_type', input: raw, known: [...typeNames.values()].slice(0, 10) } };
 }
 
 /**
@@ -155,17 +170,17 @@ function parseType(raw: string, typeNames: ReadonlyMap<string, string>): Parsed<
  */
 function parseFilters(words: readonly string[], typeNames: ReadonlyMap<string, string>): Parsed<ListFilters> {
   const filters: ListFilters = {};
-  const seen = new Set<string>();
+  const seen = new Set<FilterName>();
   for (let i = 0; i < words.length; i += 1) {
     const filter = FILTER.exec(words[i]!);
-    if (!filter) return { ok: false, problem: `${echo(words[i]!)} is not a filter: use since:YYYY-MM-DD, until:YYYY-MM-DD or type:<id or name>.` };
-    const name = filter[1]!.toLowerCase();
-    if (seen.has(name)) return { ok: false, problem: `${name}: is given twice: give each filter once.` };
+    if (!filter) return { ok: false, problem: { kind: 'not_a_filter', input: words[i]! } };
+    const name = filter[1]!.toLowerCase() as FilterName;
+    if (seen.has(name)) return { ok: false, problem: { kind: 'repeated_filter', field: name } };
     seen.add(name);
     let value = filter[2]!;
     if (name === 'type') {
       while (i + 1 < words.length && !FILTER.test(words[i + 1]!)) value += ` ${words[++i]!}`;
-      if (value === '') return { ok: false, problem: 'type: needs an interaction type id or name, e.g. type:0.' };
+      if (value === '') return { ok: false, problem: { kind: 'missing_type' } };
       const type = parseType(value, typeNames);
       if (!type.ok) return type;
       filters.typeId = type.value;
@@ -173,10 +188,10 @@ function parseFilters(words: readonly string[], typeNames: ReadonlyMap<string, s
     }
     const day = parseDay(value, name);
     if (!day.ok) return day;
-    filters[name as 'since' | 'until'] = day.value;
+    filters[name] = day.value;
   }
   if (filters.since && filters.until && filters.since > filters.until) {
-    return { ok: false, problem: `since:${filters.since} is after until:${filters.until}: nothing could match.` };
+    return { ok: false, problem: { kind: 'empty_range', since: filters.since, until: filters.until } };
   }
   return { ok: true, value: filters };
 }
@@ -197,18 +212,18 @@ function parseListCommand(words: readonly string[], typeNames: ReadonlyMap<strin
  */
 export function parseCommandText(text: string, { typeNames = new Map<string, string>() }: { typeNames?: ReadonlyMap<string, string> } = {}): ParsedCommand {
   if (text.length > MAX_COMMAND_TEXT) {
-    return { kind: 'invalid', problem: `That is ${text.length} characters, longer than any lookup: give the interaction id, then one email address, cons:<id> or member:<id>.` };
+    return { kind: 'invalid', problem: { kind: 'too_long', length: text.length } };
   }
   const words = decodeSlackText(text).trim().split(/\s+/u).filter(Boolean);
   if (words.length === 0 || (words.length === 1 && /^(?:help|\?|-h|--help)$/i.test(words[0]!))) return { kind: 'help' };
   if (words[0]!.includes('@') || IDENTIFIER_START.test(words[0]!)) return parseListCommand(words, typeNames);
   if (words.length === 1) {
-    return { kind: 'invalid', problem: 'Give both the interaction id and the donor: an email address, cons:<id> or member:<id>.' };
+    return { kind: 'invalid', problem: { kind: 'missing_donor' } };
   }
   // "cons: 123" is two words that mean one identifier.
   const identifierText = words.slice(1).join(' ');
   if (words.length > 2 && !/^(?:cons|cons_id|member|member_id)\s*:\s*\S+$/i.test(identifierText)) {
-    return { kind: 'invalid', problem: 'Too many words: give the interaction id, then one email address, cons:<id> or member:<id>.' };
+    return { kind: 'invalid', problem: { kind: 'too_many_words' } };
   }
   const id = parseInteractionId(words[0]!);
   if (!id.ok) return { kind: 'invalid', problem: id.problem };

@@ -9,7 +9,7 @@ export type ResponseMessage = SlackMessage & { response_type?: 'ephemeral' | 'in
 export type Respond = (message: ResponseMessage) => Promise<void>;
 
 /** Slack answered a response_url post with an error (expired after 30 minutes, or used 5 times). */
-export class ResponseUrlError extends Error {
+class ResponseUrlError extends Error {
   override readonly name = 'ResponseUrlError';
   constructor(readonly status: number) {
     super(`response_url answered HTTP ${status}`);

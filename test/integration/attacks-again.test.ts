@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
 import { interactivityBody, postSigned, slashCommandBody } from '../../dev/stand-ins/signed-requests.js';
 import { buttonClick, messageShortcut, modalSubmission } from '../support/payloads.js';
-import { commandAnswer, expectNoSecretLeaked, modalAnswer, sealedOrigin, waitUntil } from '../support/system.js';
+import { commandAnswer, modalAnswer, sealedOrigin, useStandInSystem, waitUntil } from '../support/system.js';
 import { encodeCardReference } from '../../src/slack/card-reference.js';
 
 /** Attacks tried again on the fixed bot, each one a hole that was still open. */
 
 describe('a replay of a request dated ahead of the bot clock', () => {
-  let system: StandInSystem;
   // The bot's clock, moved forward by the test; Bolt's signature check keeps the real time.
   let offsetMs = 0;
-  beforeAll(async () => {
-    system = await startStandInSystem({ clock: () => Date.now() + offsetMs });
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  const system = useStandInSystem({ clock: () => Date.now() + offsetMs });
 
   it('is refused for as long as its signature is accepted, not only 5 minutes after it was first seen', async () => {
     // Slack's clock 4 minutes ahead of the bot's (or a request dated so): accepted, and valid until 9 minutes from now.
@@ -38,14 +30,7 @@ describe('a replay of a request dated ahead of the bot clock', () => {
 });
 
 describe('LOG_LEVEL=debug', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem({ env: { LOG_LEVEL: 'debug' } });
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  const system = useStandInSystem({ env: { LOG_LEVEL: 'debug' } });
 
   it("keeps donor data out of Bolt's debug lines (which quote every Web API request and result)", async () => {
     // The card in an ephemeral message (chat.postEphemeral), in a modal (views.update), shared (chat.postMessage),
@@ -73,14 +58,7 @@ describe('LOG_LEVEL=debug', () => {
 });
 
 describe('Luminate down behind a large error page', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem();
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  const system = useStandInSystem();
 
   it('a 503 whose page is over the 1 MB body cap reads as unavailable (and is retried), like a small one', async () => {
     const page = `<html><body>${'<p>Scheduled maintenance.</p>'.repeat(60_000)}</body></html>`;
@@ -99,19 +77,7 @@ describe('Luminate down behind a large error page', () => {
 });
 
 describe('a signed request whose timestamp is not a number', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem();
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
-
-  beforeEach(() => {
-    system.audit.length = 0;
-    system.luminate.reset();
-  });
+  const system = useStandInSystem();
 
   // Bolt refuses NaN, but Infinity is never older than 5 minutes: a request signed so would be valid for ever.
   it.each(['Infinity', '1e400'])('is refused like a stale one (%s), not accepted for ever', async (timestamp) => {
@@ -125,14 +91,7 @@ describe('a signed request whose timestamp is not a number', () => {
 });
 
 describe('Share from a modal', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem();
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  const system = useStandInSystem();
 
   it('posts to the channel sealed into the modal, never to one named only by the button value', async () => {
     // A button value is not sealed: a signed click can carry any channel in it, as the modal's metadata could before it was sealed.
@@ -144,14 +103,7 @@ describe('Share from a modal', () => {
 });
 
 describe('large request bodies, before any signature check', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem();
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  const system = useStandInSystem();
 
   // Bolt buffers a body whole (up to 4 MB by default) before it can check the signature: anyone reaching the port
   // could make the bot hold 4 MB per connection (100 connections took a real process from 100 MB to 520 MB).

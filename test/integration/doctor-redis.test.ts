@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
 import { formatReport, runDoctor } from '../../src/doctor/run-doctor.js';
+import { doctorEnv } from '../support/doctor.js';
 import { describeWithRedis, inspector, keysUnder, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
 
 const secrets = { token: 'xoxb-doctor-redis-token', signing: 'doctor-redis-signing', apiKey: 'doctor-redis-api-key', password: 'doctor-redis-password', redis: 'doctor-redis-server-pass' };
@@ -19,16 +20,7 @@ describeWithRedis('npm run doctor: Redis', () => {
     slack = await StandInSlack.start({ botToken: secrets.token });
     own = await startOwnRedis({ password: secrets.redis });
     redis = inspector();
-    env = {
-      SLACK_BOT_TOKEN: secrets.token,
-      SLACK_SIGNING_SECRET: secrets.signing,
-      SLACK_API_URL: slack.apiUrl,
-      LUMINATE_URL: luminate.url,
-      LUMINATE_API_KEY: secrets.apiKey,
-      LUMINATE_LOGIN_NAME: 'bot',
-      LUMINATE_LOGIN_PASSWORD: secrets.password,
-      LUMINATE_TIMEOUT_MS: '1000',
-    };
+    env = doctorEnv(luminate, slack, secrets);
   });
   afterAll(async () => {
     redis.disconnect();

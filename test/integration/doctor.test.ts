@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatReport, runDoctor } from '../../src/doctor/run-doctor.js';
 import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
+import { doctorEnv } from '../support/doctor.js';
 
 const secrets = { token: 'xoxb-doctor-test-token-123', signing: 'doctor-signing-secret', apiKey: 'doctor-api-key', password: 'doctor-password' };
 let luminate: StandInLuminate;
@@ -17,16 +18,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   luminate.reset();
-  env = {
-    SLACK_BOT_TOKEN: secrets.token,
-    SLACK_SIGNING_SECRET: secrets.signing,
-    SLACK_API_URL: slack.apiUrl,
-    LUMINATE_URL: luminate.url,
-    LUMINATE_API_KEY: secrets.apiKey,
-    LUMINATE_LOGIN_NAME: 'bot',
-    LUMINATE_LOGIN_PASSWORD: secrets.password,
-    LUMINATE_TIMEOUT_MS: '1000',
-  };
+  env = doctorEnv(luminate, slack, secrets);
 });
 
 async function report(overrides: Record<string, string> = {}) {

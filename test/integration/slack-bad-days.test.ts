@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startStandInSystem, type StandInSystem } from '../../dev/stand-ins/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { StandInSystem } from '../../dev/stand-ins/harness.js';
 import { globalShortcut, messageShortcut } from '../support/payloads.js';
-import { commandAnswer, expectNoSecretLeaked, waitUntil, type SlackMessageBody } from '../support/system.js';
+import { commandAnswer, useStandInSystem, waitUntil, type SlackMessageBody } from '../support/system.js';
 
 /**
  * Slack's Web API on a bad day, over real HTTP: a method rate-limited (429
@@ -21,18 +21,7 @@ async function finalAnswer(system: StandInSystem, responseUrl: string, timeoutMs
 }
 
 describe('a rate-limited or hung Slack method stalls no one else', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem();
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
-  beforeEach(() => {
-    system.slack.reset();
-    system.luminate.reset();
-  });
+  const system = useStandInSystem();
 
   it("a 429 (Retry-After 20) on one person's chat.postEphemeral: another person's form still opens at once, and the first gets the answer through response_url", async () => {
     system.slack.rateLimitedMethods.set('chat.postEphemeral', 20);
@@ -101,14 +90,7 @@ describe('a rate-limited or hung Slack method stalls no one else', () => {
 });
 
 describe('a user-group check that Slack does not answer', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    system = await startStandInSystem({ env: { SLACK_ALLOWED_USERS: 'U0ALLOWED', SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  const system = useStandInSystem({ env: { SLACK_ALLOWED_USERS: 'U0ALLOWED', SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
 
   it("a hung usergroups.users.list ends in \"couldn't confirm your access\" within a few seconds; other people's lookups go on", async () => {
     system.slack.usergroups.set('S0DONORCARE', ['U0MEMBER']);
@@ -136,15 +118,8 @@ describe('a user-group check that Slack does not answer', () => {
 });
 
 describe('a message shortcut while a user-group check hangs', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    // Its own system: no membership read yet, as on the first shortcut after a start.
-    system = await startStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  // Its own system: no membership read yet, as on the first shortcut after a start.
+  const system = useStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
 
   it("a message shortcut whose form must open inside the trigger's 3 s does not wait out a hung group check: it says so at once", async () => {
     system.slack.usergroups.set('S0DONORCARE', ['U0MEMBER']);
@@ -161,16 +136,8 @@ describe('a message shortcut while a user-group check hangs', () => {
 });
 
 describe('several allowed user groups, one of them gone', () => {
-  let system: StandInSystem;
-  beforeAll(async () => {
-    // S0GONE is unknown to the stand-in, which answers no_such_subteam as Slack does for a deleted group.
-    system = await startStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0GONE,S0DONORCARE' } });
-    system.slack.usergroups.set('S0DONORCARE', ['U0MEMBER']);
-  });
-  afterAll(async () => {
-    expectNoSecretLeaked(system);
-    await system.stop();
-  });
+  // S0GONE is unknown to the stand-in, which answers no_such_subteam as Slack does for a deleted group.
+  const system = useStandInSystem({ env: { SLACK_ALLOWED_USERGROUPS: 'S0GONE,S0DONORCARE' } }, () => system.slack.usergroups.set('S0DONORCARE', ['U0MEMBER']));
 
   it('a member of the readable group is allowed, and the failing group is logged', async () => {
     const ack = await system.slashCommand('1000 jane@example.org', { user_id: 'U0MEMBER' });

@@ -20,9 +20,10 @@ function policy(overrides: Partial<AccessPolicyOptions> = {}) {
 
 describe('AccessPolicy', () => {
   it('with no lists, everyone may look up from anywhere', async () => {
-    const { p } = policy();
-    expect(p.isOpen).toBe(true);
+    const { p, calls } = policy();
     expect(await p.check({ userId: 'U0ANY', channelId: null })).toEqual({ allowed: true });
+    expect(await p.check({ userId: 'U0OTHER', channelId: 'C0ANY' })).toEqual({ allowed: true });
+    expect(calls).toEqual([]);
   });
 
   it('allows listed users and refuses others', async () => {
@@ -62,7 +63,7 @@ describe('AccessPolicy', () => {
   it('channels alone: anyone, but only there', async () => {
     const { p } = policy({ channels: new Set(['C0DONORS']) });
     expect((await p.check({ userId: 'U0ANY', channelId: 'C0DONORS' })).allowed).toBe(true);
-    expect(p.allowedChannels).toEqual(['C0DONORS']);
+    expect(await p.check({ userId: 'U0ANY', channelId: 'C0RANDOM' })).toEqual({ allowed: false, reason: 'channel' });
   });
 
   it('fails closed when membership cannot be read', async () => {

@@ -9,6 +9,7 @@ import { renderInteractionCard, type CardContext } from '../../src/slack/render/
 import { lookupFormView } from '../../src/slack/render/lookup-modal.js';
 import { lookupFailureMessage } from '../../src/slack/render/failure-messages.js';
 import { invalidInputMessage, lookingUpMessage } from '../../src/slack/render/help-messages.js';
+import { describeInputProblem } from '../../src/slack/render/input-problems.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/luminate/getInteraction.json', import.meta.url), 'utf8'));
 const documented = toInteraction(getInteractionResponseSchema.parse(fixture))!;
@@ -50,7 +51,8 @@ describe('donor text that would notify a channel', () => {
   it('echoes what a person typed verbatim too', () => {
     const lookup = { interactionId: 1000, identifier: { kind: 'member', memberId: '@here' } } as const;
     const parsed = parseCommandText('@channel #general');
-    const problem = parsed.kind === 'invalid' ? parsed.problem : 'unexpected';
+    if (parsed.kind !== 'invalid') throw new Error(`expected a problem, got ${parsed.kind}`);
+    const problem = parsed.problem;
     for (const message of [invalidInputMessage(problem), lookingUpMessage(lookup), lookupFailureMessage(new LuminateApiError('1', '@here'), lookup)]) {
       const objects = mrkdwnObjects(message.blocks);
       expect(objects.length).toBeGreaterThan(0);
@@ -83,8 +85,9 @@ describe('bidirectional controls in donor text and echoed input', () => {
   it('drops them from a member id echoed back, and from quoted bad input', () => {
     const lookup = { interactionId: 1000, identifier: { kind: 'member', memberId: 'JD\u202E1001' } } as const;
     const parsed = parseCommandText('1000 Refund\u202Efdp.exe');
-    const problem = parsed.kind === 'invalid' ? parsed.problem : 'unexpected';
-    expect(problem).toContain('"Refundfdp.exe"');
+    if (parsed.kind !== 'invalid') throw new Error(`expected a problem, got ${parsed.kind}`);
+    const problem = parsed.problem;
+    expect(describeInputProblem(problem)).toContain('"Refundfdp.exe"');
     for (const message of [invalidInputMessage(problem), lookingUpMessage(lookup), lookupFailureMessage(new LuminateApiError('1', disguised), lookup)]) {
       expect(message.text).not.toMatch(BIDI);
       for (const t of textObjects(message.blocks)) expect(t.text).not.toMatch(BIDI);

@@ -94,7 +94,8 @@ describe('messages', () => {
   });
 
   it('invalid input is escaped and shows the right form', () => {
-    const m = invalidInputMessage('"<!here>" is not a donor identifier');
+    const m = invalidInputMessage({ kind: 'not_a_donor', input: '<!here>' });
+    expect(m.text).toContain('"&lt;!here&gt;" is not a donor identifier');
     expect(m.text).toContain('&lt;!here&gt;');
     expect(m.text).not.toContain('<!here>');
     expect(JSON.stringify(m.blocks)).toContain('/interaction 1000 jane@example.org');

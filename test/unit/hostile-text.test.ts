@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findInMessage } from '../../src/service/find-in-message.js';
 import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/service/requests.js';
 import { escapeMrkdwn, mrkdwn, plainText } from '../../src/slack/render/mrkdwn.js';
+import { describeInputProblem } from '../../src/slack/render/input-problems.js';
 
 /**
  * Text from outside (a Slack message up to 40 000 characters, command text,
@@ -94,7 +95,7 @@ describe('the bounded patterns still find what they found', () => {
   it('refuses command text longer than any lookup before parsing it', () => {
     const parsed = parseCommandText(`1000 ${'a'.repeat(40_000)}@example.org`);
     expect(parsed.kind).toBe('invalid');
-    expect(parsed.kind === 'invalid' && parsed.problem.length).toBeLessThan(300);
+    expect(parsed.kind === 'invalid' && describeInputProblem(parsed.problem).length).toBeLessThan(300);
   });
 
   it('still validates emails as before', () => {

@@ -3,7 +3,7 @@ import type { InteractionSource } from '../../src/luminate/client.js';
 import { LuminateApiError, LuminateError, LuminateUnavailableError } from '../../src/luminate/errors.js';
 import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import type { Interaction } from '../../src/luminate/schema.js';
-import { InteractionCache } from '../../src/service/interaction-cache.js';
+import { InteractionCache, type InteractionCacheOptions } from '../../src/service/interaction-cache.js';
 import { parseCommandText } from '../../src/service/requests.js';
 
 const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
@@ -39,14 +39,24 @@ function controllableSource() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A cache over a source that answers when told to. */
+function cacheOver(options: Partial<InteractionCacheOptions> = {}) {
+  const s = controllableSource();
+  return { s, cache: new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10, ...options }) };
+}
+
+/** Looks jane up and lets the source answer: the cache holds her answer afterwards. */
+async function answered({ answerAll }: ReturnType<typeof controllableSource>, cache: InteractionCache) {
+  const first = cache.get(jane);
+  await tick();
+  answerAll();
+  return first;
+}
+
 describe('InteractionCache', () => {
   it('serves a repeat lookup from the cache and says so', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
-    const first = cache.get(jane);
-    await tick();
-    s.answerAll();
-    expect((await first).cached).toBe(false);
+    const { s, cache } = cacheOver();
+    expect((await answered(s, cache)).cached).toBe(false);
     const second = await cache.get(jane);
     expect(second.cached).toBe(true);
     expect(cache.peek(jane)?.interaction).toEqual(second.interaction);
@@ -54,8 +64,7 @@ describe('InteractionCache', () => {
   });
 
   it('shares one call between concurrent identical lookups', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const { s, cache } = cacheOver();
     const all = Promise.all(Array.from({ length: 25 }, () => cache.get(jane)));
     await tick();
     expect(s.calls).toHaveLength(1);
@@ -65,8 +74,7 @@ describe('InteractionCache', () => {
   });
 
   it('treats equivalent spellings as one key', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const { s, cache } = cacheOver();
     const spellings = ['1000 jane@example.org', '01000 JANE@example.org', '1000 <mailto:Jane@Example.org|Jane@Example.org>'];
     const all = Promise.all(spellings.map((t) => cache.get((parseCommandText(t) as { request: InteractionRequest }).request)));
     await tick();
@@ -76,8 +84,7 @@ describe('InteractionCache', () => {
   });
 
   it('does not cache failures: the next lookup asks again', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const { s, cache } = cacheOver();
     const failing = Promise.all([cache.get(jane), cache.get(jane)]);
     await tick();
     s.failAll(new LuminateApiError('16', 'no match'));
@@ -92,12 +99,8 @@ describe('InteractionCache', () => {
 
   it('expires answers after the TTL, by the injected clock', async () => {
     let now = 1_000_000;
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 60, maxEntries: 10, clock: () => now });
-    const first = cache.get(jane);
-    await tick();
-    s.answerAll();
-    expect((await first).fetchedAt).toBe(1_000_000);
+    const { s, cache } = cacheOver({ ttlSeconds: 60, clock: () => now });
+    expect((await answered(s, cache)).fetchedAt).toBe(1_000_000);
     now += 59_000;
     expect(cache.peek(jane)).toBeDefined();
     now += 2_000;
@@ -105,12 +108,8 @@ describe('InteractionCache', () => {
   });
 
   it('refresh reads Luminate again even when cached', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
-    const first = cache.get(jane);
-    await tick();
-    s.answerAll();
-    await first;
+    const { s, cache } = cacheOver();
+    await answered(s, cache);
     const refreshed = cache.get(jane, { refresh: true });
     await tick();
     s.answerAll();
@@ -119,12 +118,8 @@ describe('InteractionCache', () => {
   });
 
   it('a refresh that fails keeps the cached answer, returns it with the failure, and a plain lookup still hits it', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
-    const first = cache.get(jane);
-    await tick();
-    s.answerAll();
-    const original = await first;
+    const { s, cache } = cacheOver();
+    const original = await answered(s, cache);
     const refreshed = cache.get(jane, { refresh: true });
     const joined = cache.get(jane);
     await tick();
@@ -138,12 +133,8 @@ describe('InteractionCache', () => {
   });
 
   it('a refresh that Luminate answers "not found" drops the cached answer and rejects', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
-    const first = cache.get(jane);
-    await tick();
-    s.answerAll();
-    await first;
+    const { s, cache } = cacheOver();
+    await answered(s, cache);
     const refreshed = cache.get(jane, { refresh: true });
     await tick();
     s.failAll(new LuminateApiError('27', 'Invalid interaction.'));
@@ -152,8 +143,7 @@ describe('InteractionCache', () => {
   });
 
   it('a refresh with nothing cached rejects as a lookup does', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 10 });
+    const { s, cache } = cacheOver();
     const refreshed = cache.get(jane, { refresh: true });
     await tick();
     s.failAll(new LuminateUnavailableError('HTTP 503', 503));
@@ -162,8 +152,7 @@ describe('InteractionCache', () => {
   });
 
   it('answers every lookup of a burst larger than maxEntries, keeping at most maxEntries', async () => {
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 300, maxEntries: 3 });
+    const { s, cache } = cacheOver({ maxEntries: 3 });
     const all = Promise.all(Array.from({ length: 5 }, (_, i) => cache.get({ ...jane, interactionId: i })));
     await tick();
     s.answerAll();
@@ -173,8 +162,7 @@ describe('InteractionCache', () => {
 
   it('with a TTL of 0 keeps nothing but still shares a call in flight', async () => {
     let now = 1_000_000;
-    const s = controllableSource();
-    const cache = new InteractionCache({ source: s.source, ttlSeconds: 0, maxEntries: 10, clock: () => now });
+    const { s, cache } = cacheOver({ ttlSeconds: 0, clock: () => now });
     const pair = Promise.all([cache.get(jane), cache.get(jane)]);
     await tick();
     expect(s.calls).toHaveLength(1);

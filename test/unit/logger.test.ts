@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createRedactor, REDACTED, toBoltLogger } from '../../src/observability/logger.js';
+import { createLogger, toBoltLogger } from '../../src/observability/logger.js';
+import { createRedactor, REDACTED } from '../../src/observability/redact.js';
 import { parseIdentifier } from '../../src/service/requests.js';
 import { LuminateApiError } from '../../src/luminate/errors.js';
 

@@ -6,6 +6,7 @@ import { findInMessage } from '../../src/service/find-in-message.js';
 import { parseCommandText } from '../../src/service/requests.js';
 import { renderInteractionCard } from '../../src/slack/render/interaction-card.js';
 import { invalidInputMessage } from '../../src/slack/render/help-messages.js';
+import { describeInputProblem } from '../../src/slack/render/input-problems.js';
 import { LIMITS } from '../../src/slack/render/mrkdwn.js';
 
 /** Strings people paste: anything, plus the shapes that break naive parsers. */
@@ -62,7 +63,7 @@ describe('properties', () => {
           if (parsed.request.identifier.kind === 'cons') expect(parsed.request.identifier.consId).toMatch(/^\d+$/);
         }
         if (parsed.kind === 'invalid') {
-          expect(parsed.problem.length).toBeLessThan(300);
+          expect(describeInputProblem(parsed.problem).length).toBeLessThan(300);
           checkMessage(invalidInputMessage(parsed.problem));
         }
       }),

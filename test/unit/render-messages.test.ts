@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/luminate/errors.js';
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateTimeoutError, LuminateUnavailableError } from '../../src/luminate/errors.js';
 import type { InteractionRequest } from '../../src/luminate/identifiers.js';
+import type { InputProblem } from '../../src/service/requests.js';
 import * as failureMessages from '../../src/slack/render/failure-messages.js';
 import * as helpMessages from '../../src/slack/render/help-messages.js';
 import * as refusalMessages from '../../src/slack/render/refusal-messages.js';
@@ -32,6 +33,23 @@ function everyFailure(): unknown[] {
   ];
 }
 
+/** Every input problem, each quoting `typed` where it quotes anything. */
+function everyInputProblem(typed: string): InputProblem[] {
+  return [
+    ...(['bad_interaction_id', 'bad_cons_id', 'bad_type_id'] as const).flatMap((kind) => (['not_digits', 'too_large'] as const).map((trouble) => ({ kind, input: typed, trouble }))),
+    ...(['bad_member_id', 'bad_email', 'not_a_donor', 'not_a_filter'] as const).map((kind) => ({ kind, input: typed })),
+    { kind: 'repeated_filter', field: 'type' },
+    { kind: 'bad_date', field: 'since', input: typed },
+    { kind: 'empty_range', since: '2025-02-01', until: '2025-01-01' },
+    { kind: 'missing_type' },
+    { kind: 'unknown_type', input: typed, known: [typed, 'Phone call'] },
+    { kind: 'unknown_type', input: typed, known: [] },
+    { kind: 'too_long', length: 40_000 },
+    { kind: 'missing_donor' },
+    { kind: 'too_many_words' },
+  ];
+}
+
 function everyMessage(): [string, SlackMessage][] {
   const out: [string, SlackMessage][] = [];
   for (const lookup of lookups) {
@@ -45,7 +63,7 @@ function everyMessage(): [string, SlackMessage][] {
     out.push(['lookingUpListMessage', messages.lookingUpListMessage(lookup.identifier)]);
   }
   out.push(['usageMessage', messages.usageMessage()]);
-  out.push(['invalidInputMessage', messages.invalidInputMessage('<!here> is not an id & <that>')]);
+  for (const problem of everyInputProblem('<!here> is not an id & <that>')) out.push([`invalidInputMessage ${problem.kind}`, messages.invalidInputMessage(problem)]);
   for (const reason of ['user', 'channel', 'no_channel', 'check_failed'] as const) {
     for (const contact of [undefined, 'U0ADMIN', 'S0GROUP', 'C0HELP', '<Helpdesk> & co']) {
       for (const channels of [[], ['C0ONE', 'C0TWO']]) out.push([`accessDeniedMessage ${reason} ${contact}`, messages.accessDeniedMessage(reason, { contact, channels })]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCardReference, decodeListReference, encodeCardReference, encodeListReference } from '../../src/slack/card-reference.js';
 import { listKey } from '../../src/service/list-cache.js';
 import { MAX_COMMAND_TEXT, parseCommandText } from '../../src/service/requests.js';
+import { describeInputProblem } from '../../src/slack/render/input-problems.js';
 
 const typeNames = new Map([
   ['0', 'Other'],
@@ -16,7 +17,7 @@ const list = (text: string) => {
 const problem = (text: string) => {
   const parsed = parseCommandText(text, { typeNames });
   if (parsed.kind !== 'invalid') throw new Error(`expected a problem for ${JSON.stringify(text)}, got ${JSON.stringify(parsed)}`);
-  return parsed.problem;
+  return describeInputProblem(parsed.problem);
 };
 
 describe('parseCommandText: a donor alone asks for their list', () => {
@@ -49,6 +50,15 @@ describe('parseCommandText: a donor alone asks for their list', () => {
     ['jane@ since:2025-01-01', /not a valid email/],
   ])('refuses %j with a specific problem', (text, expected) => {
     expect(problem(text)).toMatch(expected);
+  });
+
+  it('returns each problem as data, for the Slack side to word', () => {
+    const invalid = (text: string) => parseCommandText(text, { typeNames });
+    expect(invalid('jane@example.org since:2025-02-30')).toEqual({ kind: 'invalid', problem: { kind: 'bad_date', field: 'since', input: '2025-02-30' } });
+    expect(invalid('jane@example.org type:Lunch')).toEqual({ kind: 'invalid', problem: { kind: 'unknown_type', input: 'Lunch', known: ['Other', 'Phone call', 'Email'] } });
+    expect(invalid('jane@example.org until:2025-01-01 until:2025-01-02')).toEqual({ kind: 'invalid', problem: { kind: 'repeated_filter', field: 'until' } });
+    expect(invalid('cons:99999999999999999')).toEqual({ kind: 'invalid', problem: { kind: 'bad_cons_id', input: '99999999999999999', trouble: 'too_large' } });
+    expect(invalid('x1 jane@example.org')).toEqual({ kind: 'invalid', problem: { kind: 'bad_interaction_id', input: 'x1', trouble: 'not_digits' } });
   });
 
   it('still reads <id> <donor> as a card, and a lone id still asks for the donor', () => {

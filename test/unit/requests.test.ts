@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSlackText, parseCommandText, parseIdentifier, parseInteractionId } from '../../src/service/requests.js';
 import { interactionKey } from '../../src/luminate/identifiers.js';
+import { describeInputProblem } from '../../src/slack/render/input-problems.js';
 
 const lookup = (text: string) => {
   const parsed = parseCommandText(text);
@@ -10,7 +11,7 @@ const lookup = (text: string) => {
 const problem = (text: string) => {
   const parsed = parseCommandText(text);
   if (parsed.kind !== 'invalid') throw new Error(`expected a problem for ${JSON.stringify(text)}, got ${JSON.stringify(parsed)}`);
-  return parsed.problem;
+  return describeInputProblem(parsed.problem);
 };
 
 describe('parseCommandText', () => {

@@ -1,5 +1,7 @@
 import type { types } from '@slack/bolt';
 import { formatIdentifier, type ConstituentIdentifier, type InteractionRequest } from '../../luminate/identifiers.js';
+import type { InputProblem } from '../../service/requests.js';
+import { describeInputProblem } from './input-problems.js';
 import { notice, type SlackMessage } from './message.js';
 import { mrkdwn } from './mrkdwn.js';
 
@@ -10,8 +12,8 @@ export const LIST_FORM = '/interaction <email | cons:ID | member:ID> [since:YYYY
 
 const who = (identifier: ConstituentIdentifier) => mrkdwn(formatIdentifier(identifier), 300);
 
-export function invalidInputMessage(problem: string): SlackMessage {
-  const headline = mrkdwn(problem, 1000);
+export function invalidInputMessage(problem: InputProblem): SlackMessage {
+  const headline = mrkdwn(describeInputProblem(problem), 1000);
   const form = `Use \`${mrkdwn(COMMAND_FORM, 200)}\`, e.g. \`/interaction 1000 jane@example.org\`, or just the donor for their list, e.g. \`/interaction jane@example.org since:2025-01-01\`. Type \`/interaction help\` for more.`;
   return notice(':thinking_face:', headline, form, `${headline} ${form}`);
 }

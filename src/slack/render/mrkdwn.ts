@@ -25,8 +25,7 @@ export const LIMITS = {
   fallbackText: 3000,
 } as const;
 
-export const ELLIPSIS = '…';
-
+const ELLIPSIS = '…';
 
 /** Escapes mrkdwn's control characters and drops bidirectional controls, the form untrusted text takes in mrkdwn. */
 export function escapeMrkdwn(text: string): string {

@@ -30,7 +30,7 @@ interface ShortcutMessage {
  * a reply's thread, or a parent that has replies. Otherwise the answer goes in
  * the channel, still only to the person who asked.
  */
-export function threadFor(message: ShortcutMessage): string | null {
+function threadFor(message: ShortcutMessage): string | null {
   if (message.thread_ts) return message.thread_ts;
   return (message.reply_count ?? 0) > 0 ? message.ts : null;
 }

@@ -6,6 +6,7 @@ import type { SealedOrigin } from '../../modal-origin.js';
 import { parseIdentifier, parseInteractionId } from '../../../service/requests.js';
 import { LOOKUP_MODAL, messageView } from '../../render/lookup-modal.js';
 import { lookingUpListMessage, lookingUpMessage } from '../../render/help-messages.js';
+import { describeInputProblem } from '../../render/input-problems.js';
 import { within } from '../../../within.js';
 import type { ListenerDependencies } from '../types.js';
 
@@ -31,9 +32,9 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
     const identifier = parseIdentifier(rawDonor);
     if (!id.ok || !identifier.ok) {
       const errors: Record<string, string> = {};
-      if (!id.ok) errors[LOOKUP_MODAL.interactionIdBlock] = id.problem.slice(0, MAX_INLINE_ERROR);
+      if (!id.ok) errors[LOOKUP_MODAL.interactionIdBlock] = describeInputProblem(id.problem).slice(0, MAX_INLINE_ERROR);
       if (!identifier.ok) {
-        errors[LOOKUP_MODAL.donorBlock] = rawDonor.trim() ? identifier.problem.slice(0, MAX_INLINE_ERROR) : 'Enter an email, cons:<id> or member:<id>.';
+        errors[LOOKUP_MODAL.donorBlock] = rawDonor.trim() ? describeInputProblem(identifier.problem).slice(0, MAX_INLINE_ERROR) : 'Enter an email, cons:<id> or member:<id>.';
       }
       deps.service.recordInvalid(requester);
       await ack({ response_action: 'errors', errors });
