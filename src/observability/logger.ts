@@ -23,6 +23,8 @@ export interface LoggerOptions {
   /** Where lines go; stdout (buffered per event-loop turn) by default, so a container's log driver picks them up. */
   write?: (line: string) => void;
   clock?: () => Date;
+  /** Which process wrote the line (`REPLICA_ID`), so an operator can tell replicas apart. */
+  replica?: string;
 }
 
 export { REDACTED };
@@ -161,7 +163,7 @@ function plainEntries(entries: [string, unknown][], ctx: PlainContext, depth: nu
   return out;
 }
 
-export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date() }: LoggerOptions): Logger {
+export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date(), replica }: LoggerOptions): Logger {
   const redact = createRedactor(secrets);
   const redactKnown = knownSecretsRedactor(secrets);
   const threshold = LOG_LEVELS.indexOf(level);
@@ -179,7 +181,7 @@ export function createLogger({ level, secrets, write = writeStdoutLine, clock = 
       const text = capString(typeof msg === 'string' ? msg : String(toPlain(msg, ctx)), ctx);
       const plain = toPlain(fields ?? {}, ctx);
       const rest = plain !== null && typeof plain === 'object' && !Array.isArray(plain) ? plain : { fields: plain };
-      write(`${redact(JSON.stringify({ level: lvl, at, msg: text, ...rest }))}\n`);
+      write(`${redact(JSON.stringify({ level: lvl, at, ...(replica === undefined ? {} : { replica }), msg: text, ...rest }))}\n`);
     } catch {
       // Only the sink itself can throw here (a closed stdout): there is nowhere left to report it.
     }
