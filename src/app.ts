@@ -3,10 +3,10 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type CustomRoute } from '@slack/bolt';
 import { AccessPolicy } from './access/access-policy.js';
 import { ChannelExposureCheck } from './access/channel-exposure.js';
-import { LookupRateLimit } from './access/rate-limit.js';
+import { LookupRateLimit, type RateLimit } from './access/rate-limit.js';
 import { createAuditLog, type AuditLog } from './observability/audit.js';
 import type { Config } from './config.js';
-import { MemoryReplayStore } from './access/replay-guard.js';
+import { MemoryReplayStore, type ReplayStore } from './access/replay-guard.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './slack/listeners/request-guards.js';
 import type { Caches } from './service/caches.js';
@@ -32,6 +32,17 @@ export interface BotOptions {
   slowNoticeMs?: number;
   /** Where audit lines go; stdout by default. */
   audit?: AuditLog;
+  /**
+   * What replicas share (REDIS_URL): the per-person limit, the replay memory, and whether Redis answers
+   * (for /healthz). Absent: this process keeps both in memory and /healthz says nothing of Redis.
+   */
+  shared?: SharedState;
+}
+
+export interface SharedState {
+  rateLimit: RateLimit;
+  replays: ReplayStore;
+  status(): 'up' | 'down';
 }
 
 export interface Bot {
@@ -50,7 +61,15 @@ export interface Bot {
   readonly pendingAnswers: number;
 }
 
-export function createBot({ config, logger, caches, clock = Date.now, slowNoticeMs = 1500, audit = createAuditLog({ clock }) }: BotOptions): Bot {
+export function createBot({
+  config,
+  logger,
+  caches,
+  clock = Date.now,
+  slowNoticeMs = 1500,
+  audit = createAuditLog({ clock, replica: config.replicaId }),
+  shared,
+}: BotOptions): Bot {
   const boltLogger = toBoltLogger(logger, config.logLevel);
   const work = new WorkTracker({ logger });
   let state: 'starting' | 'ready' | 'stopping' = 'starting';
@@ -61,7 +80,8 @@ export function createBot({ config, logger, caches, clock = Date.now, slowNotice
     method: ['GET'],
     handler: (_req, res) => {
       res.writeHead(state === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ status: state }));
+      // Redis down is no reason to take a replica out of rotation: it answers from its own memory and Luminate.
+      res.end(JSON.stringify(shared ? { status: state, redis: shared.status() } : { status: state }));
     },
   };
 
@@ -128,7 +148,7 @@ export function createBot({ config, logger, caches, clock = Date.now, slowNotice
   const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
   let ownWorkspace: OwnWorkspace | undefined;
   // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
-  app.use(replayGuard(new MemoryReplayStore({ clock }), logger));
+  app.use(replayGuard(shared?.replays ?? new MemoryReplayStore({ clock }), logger));
   app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
   registerListeners(app, {
@@ -136,7 +156,7 @@ export function createBot({ config, logger, caches, clock = Date.now, slowNotice
       ...caches,
       access,
       // One limit for cards and lists: a page of a list counts as one lookup.
-      rateLimit: new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
+      rateLimit: shared?.rateLimit ?? new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
       audit,
       logger,
       clock,
@@ -183,7 +203,7 @@ export function createBot({ config, logger, caches, clock = Date.now, slowNotice
         await app.start();
       }
       state = 'ready';
-      logger.info('bot started', { mode: socketMode ? 'socket' : 'http', port });
+      logger.info('bot started', { mode: socketMode ? 'socket' : 'http', port, ...(shared ? { redis: shared.status() } : {}) });
       return { port, address };
     },
     stop(graceMs = 9000) {

@@ -4,6 +4,7 @@ import { ConfigError, parseConfig, secretsOf } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { LuminateClient } from './luminate/client.js';
 import { createCaches } from './service/caches.js';
+import { ReplicaStore } from './store/replica-store.js';
 
 /** Slack retries a request after 3 s; orchestrators usually kill after 10 s. */
 const SHUTDOWN_GRACE_MS = 9000;
@@ -19,10 +20,15 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
 
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), replica: config.replicaId });
   const luminate = new LuminateClient(config.luminate, { logger });
-  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger }) });
+  // With REDIS_URL: answers, the limit and the replay memory shared with other replicas; never required to answer.
+  const store = ReplicaStore.fromConfig(config, logger);
+  const shared = store && { store: store.secondLevel, budgetMs: config.luminate.timeoutMs };
+  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger, ...(shared ? { shared } : {}) }), ...(store ? { shared: store } : {}) });
 
+  // A moment for Redis to answer, so the start line says whether it did; the bot starts either way.
+  await store?.waitUntilUp(1500);
   try {
     await bot.start();
   } catch (error) {
@@ -39,6 +45,7 @@ async function main(): Promise<void> {
     // Past the grace, answers still pending will not be posted: waiting for their Luminate requests
     // (up to LUMINATE_TIMEOUT_MS) would only overrun the orchestrator's grace and end in a SIGKILL.
     await luminate.close({ force: !drained }).catch(() => undefined);
+    await store?.close().catch(() => undefined);
     logger.info('stopped', { drained });
     process.exit(drained ? 0 : 1);
   };

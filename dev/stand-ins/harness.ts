@@ -6,6 +6,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
 import type { Clock } from '../../src/clock.js';
 import { createCaches } from '../../src/service/caches.js';
+import { ReplicaStore } from '../../src/store/replica-store.js';
 import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
@@ -97,6 +98,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const logger = createLogger({
     level: config.logLevel,
     secrets: secretsOf(config),
+    replica: config.replicaId,
     write: (line) => {
       logLines.push(line);
       options.echoLog?.(line);
@@ -106,14 +108,20 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const resilience = options.resilience === 'production' ? {} : { retryDelayMs: 10, breakerThreshold: 1_000_000, ...options.resilience };
   const client = new LuminateClient(config.luminate, { ...resilience, logger });
   const clock = options.clock ?? Date.now;
+  // REDIS_URL in `env`: this system is one replica of several sharing that Redis, as a deployment wires it.
+  const store = ReplicaStore.fromConfig(config, logger, clock);
+  await store?.waitUntilUp(1500);
+  const shared = store && { store: store.secondLevel, budgetMs: config.luminate.timeoutMs };
   const bot = createBot({
     config,
     logger,
-    caches: createCaches(client, { ...config.cache, clock, logger }),
+    caches: createCaches(client, { ...config.cache, clock, logger, ...(shared ? { shared } : {}) }),
+    ...(store ? { shared: store } : {}),
     clock,
     slowNoticeMs: options.slowNoticeMs ?? 1500,
     audit: createAuditLog({
       clock,
+      replica: config.replicaId,
       write: (line) => {
         audit.push(JSON.parse(line) as Record<string, unknown>);
         options.echoLog?.(line);
@@ -144,6 +152,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     async stop() {
       await bot.stop(2000);
       await client.close();
+      await store?.close();
       await Promise.all([luminate.close(), slack.close()]);
     },
   };

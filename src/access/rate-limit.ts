@@ -4,6 +4,16 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: n
 
 const MINUTE_MS = 60_000;
 
+/**
+ * What the service needs of a limit: this in-memory one answers at once; the one shared by replicas
+ * (src/store/shared-rate-limit.ts) asks Redis. Callers await either.
+ */
+export interface RateLimit {
+  readonly perMinute: number;
+  peek(userId: string): RateDecision | Promise<RateDecision>;
+  take(userId: string): RateDecision | Promise<RateDecision>;
+}
+
 interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -16,7 +26,7 @@ interface Bucket {
  * so that one compromised account cannot page through the donor base,
  * however fast the cache is. O(1) per lookup, on the hot path.
  */
-export class LookupRateLimit {
+export class LookupRateLimit implements RateLimit {
   readonly #perMinute: number;
   readonly #clock: Clock;
   /**

@@ -6,11 +6,11 @@ import { MAX_SKEW_SECONDS } from '../server-limits.js';
  * Remembers which requests were already processed. Slack signs a request with
  * its timestamp and refuses nothing itself, so a captured request is valid for
  * the whole signature window; remembering it that long is enough.
- * Kept to one method so that a shared store (Redis) can stand in for it.
+ * Kept to one method so that a shared store (Redis, asynchronous) can stand in for it.
  */
 export interface ReplayStore {
   /** True the first time `key` is seen within the window, false on every repeat. */
-  firstSeen(key: string): boolean;
+  firstSeen(key: string): boolean | Promise<boolean>;
 }
 
 /**
@@ -26,7 +26,7 @@ export const REPLAY_WINDOW_MS = 2 * MAX_SKEW_SECONDS * 1000;
  * can't grow it without limit. When full, the oldest keys go first: those are
  * the closest to leaving the signature window.
  */
-export class MemoryReplayStore implements ReplayStore {
+export class MemoryReplayStore {
   readonly #seen: LRUCache<string, true>;
 
   constructor({ ttlMs = REPLAY_WINDOW_MS, maxEntries = 100_000, clock = Date.now }: { ttlMs?: number; maxEntries?: number; clock?: Clock } = {}) {

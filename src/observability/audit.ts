@@ -58,8 +58,15 @@ export interface AuditLog {
 export function createAuditLog({
   write = writeStdoutLine,
   clock = Date.now,
-}: { write?: (line: string) => void; clock?: () => number } = {}): AuditLog {
-  const emit = (event: string, fields: object) => write(`${JSON.stringify({ event, ...fields, at: new Date(clock()).toISOString() })}\n`);
+  replica,
+}: {
+  write?: (line: string) => void;
+  clock?: () => number;
+  /** `REPLICA_ID`, as field `replica` on every line: which process served the request. */
+  replica?: string;
+} = {}): AuditLog {
+  const where = replica === undefined ? {} : { replica };
+  const emit = (event: string, fields: object) => write(`${JSON.stringify({ event, ...fields, ...where, at: new Date(clock()).toISOString() })}\n`);
   return {
     lookup: (e) =>
       emit('interaction.lookup', {

@@ -22,9 +22,11 @@ export interface LoggerOptions {
   /** Where lines go; stdout (buffered per event-loop turn) by default, so a container's log driver picks them up. */
   write?: (line: string) => void;
   clock?: () => Date;
+  /** Which process wrote the line (`REPLICA_ID`), so an operator can tell replicas apart. */
+  replica?: string;
 }
 
-export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date() }: LoggerOptions): Logger {
+export function createLogger({ level, secrets, write = writeStdoutLine, clock = () => new Date(), replica }: LoggerOptions): Logger {
   const redact = createRedactor(secrets);
   const redactKnown = knownSecretsRedactor(secrets);
   const threshold = LOG_LEVELS.indexOf(level);
@@ -39,7 +41,7 @@ export function createLogger({ level, secrets, write = writeStdoutLine, clock = 
         at = new Date().toISOString();
       }
       const line = plainLine(msg, fields, { stacks: lvl === 'error', redactKnown });
-      write(`${redact(JSON.stringify({ level: lvl, at, msg: line.msg, ...line.fields }))}\n`);
+      write(`${redact(JSON.stringify({ level: lvl, at, ...(replica === undefined ? {} : { replica }), msg: line.msg, ...line.fields }))}\n`);
     } catch {
       // Only the sink itself can throw here (a closed stdout): there is nowhere left to report it.
     }

@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { DonorCache } from './donor-cache.js';
 import { InteractionCache } from './interaction-cache.js';
 import { ListCache } from './list-cache.js';
+import type { SecondLevel } from './second-level.js';
 
 /** Every Luminate read the service makes, each cached and coalesced on its own. */
 export interface Caches {
@@ -19,11 +20,18 @@ export interface CachesOptions {
   clock?: Clock;
   /** Where a failed `getUser` is reported. */
   logger?: Logger;
+  /**
+   * A store shared with other replicas (Redis), behind each cache's in-process level; `budgetMs` is how long
+   * a lookup waits for another replica's fetch of the same answer before making its own call.
+   */
+  shared?: { store: SecondLevel; budgetMs: number };
 }
 
 /** The caches over one Luminate source (the client, or a test's own with only the methods it needs). */
-export function createCaches(source: InteractionSource & Partial<DonorSource>, options: CachesOptions): Caches {
+export function createCaches(source: InteractionSource & Partial<DonorSource>, { shared, ...rest }: CachesOptions): Caches {
   const { getUser, getUserInteractions } = source;
+  // With CACHE_TTL_SECONDS=0 nothing is kept, so nothing is shared either; in-process coalescing still applies.
+  const options = { ...rest, ...(shared && rest.ttlSeconds > 0 ? { shared } : {}) };
   const noLists = { getUserInteractions: () => Promise.reject(new Error('no list source was given')) };
   return {
     interactions: new InteractionCache({ source, ...options }),

@@ -3,7 +3,7 @@ import type { Constituent, DonorSource } from '../luminate/client.js';
 import { identifierKey, type ConstituentIdentifier } from '../luminate/identifiers.js';
 import type { Logger } from '../observability/logger.js';
 import { within } from '../within.js';
-import { FetchCache } from './fetch-cache.js';
+import { FetchCache, type SharedLevel } from './fetch-cache.js';
 
 export interface DonorCacheOptions {
   source: Pick<DonorSource, 'getUser'>;
@@ -14,6 +14,8 @@ export interface DonorCacheOptions {
   graceMs?: number;
   /** Where a failed `getUser` is reported (it never fails the card or the list). */
   logger?: Logger;
+  /** The level shared with other replicas, when there is one. */
+  shared?: Omit<SharedLevel, 'namespace'>;
 }
 
 /**
@@ -28,12 +30,18 @@ export class DonorCache {
   readonly #graceMs: number;
   readonly #logger: Logger | undefined;
 
-  constructor({ source, ttlSeconds, maxEntries, clock = Date.now, graceMs = GRACE_MS, logger }: DonorCacheOptions) {
+  constructor({ source, ttlSeconds, maxEntries, clock = Date.now, graceMs = GRACE_MS, logger, shared }: DonorCacheOptions) {
     this.#graceMs = graceMs;
     this.#logger = logger;
     // Nobody waits on a name past the grace, so a fetch evicted meanwhile still fills the cache for the next card;
     // a failed Refresh of the name keeps the name already cached, as for the interaction.
-    this.#cache = new FetchCache({ ttlSeconds, maxEntries, clock, fetch: (identifier) => source.getUser(identifier) });
+    this.#cache = new FetchCache({
+      ttlSeconds,
+      maxEntries,
+      clock,
+      fetch: (identifier) => source.getUser(identifier),
+      ...(shared ? { shared: { ...shared, namespace: 'donor' } } : {}),
+    });
   }
 
   /** The donor already cached, without waiting: lets a listener put the name in its ack. */

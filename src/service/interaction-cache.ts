@@ -3,7 +3,7 @@ import type { InteractionSource } from '../luminate/client.js';
 import { isNotFound } from '../luminate/errors.js';
 import { interactionKey, type InteractionRequest } from '../luminate/identifiers.js';
 import type { Interaction } from '../luminate/schema.js';
-import { FetchCache } from './fetch-cache.js';
+import { FetchCache, type SharedLevel } from './fetch-cache.js';
 
 export interface CachedInteraction {
   interaction: Interaction;
@@ -21,6 +21,8 @@ export interface InteractionCacheOptions {
   ttlSeconds: number;
   maxEntries: number;
   clock?: Clock;
+  /** The level shared with other replicas, when there is one. */
+  shared?: Omit<SharedLevel, 'namespace'>;
 }
 
 type Entry = Omit<CachedInteraction, 'cached' | 'refreshFailure'>;
@@ -29,7 +31,7 @@ type Entry = Omit<CachedInteraction, 'cached' | 'refreshFailure'>;
 export class InteractionCache {
   readonly #cache: FetchCache<Entry, InteractionRequest>;
 
-  constructor({ source, ttlSeconds, maxEntries, clock = Date.now }: InteractionCacheOptions) {
+  constructor({ source, ttlSeconds, maxEntries, clock = Date.now, shared }: InteractionCacheOptions) {
     this.#cache = new FetchCache({
       ttlSeconds,
       maxEntries,
@@ -38,6 +40,7 @@ export class InteractionCache {
       // A failed Refresh keeps the answer, so the person keeps their card and the next request is still served
       // from the cache; only "not found" drops it, since Luminate has then said the record is gone or hidden from the bot.
       keepOnRefreshFailure: (error) => !isNotFound(error),
+      ...(shared ? { shared: { ...shared, namespace: 'interaction' } } : {}),
     });
   }
 

@@ -1,5 +1,5 @@
 import type { AccessPolicy } from '../access/access-policy.js';
-import type { LookupRateLimit } from '../access/rate-limit.js';
+import type { RateLimit } from '../access/rate-limit.js';
 import type { Clock } from '../clock.js';
 import type { Constituent } from '../luminate/client.js';
 import { isNotFound, LuminateError } from '../luminate/errors.js';
@@ -19,8 +19,8 @@ export interface InteractionServiceOptions {
   donors?: DonorCache;
   lists: ListCache;
   access: AccessPolicy;
-  /** One limit for cards and lists: a page of a list counts as one lookup. */
-  rateLimit: LookupRateLimit;
+  /** One limit for cards and lists: a page of a list counts as one lookup. In memory, or shared by replicas. */
+  rateLimit: RateLimit;
   audit: AuditLog;
   logger: Logger;
   clock?: Clock;
@@ -40,12 +40,15 @@ export class InteractionService {
     this.#clock = options.clock ?? Date.now;
   }
 
-  /** The card when it needs no I/O at all (access decided from what is known, card cached), so a listener can put it in its ack. */
-  cardNow(requester: Requester, request: InteractionRequest): CardOutcome | undefined {
+  /**
+   * The card when it needs no Luminate call (access decided from what is known, card cached), so a listener can put it
+   * in its ack. Only the rate limit may wait, and only when it is shared (one Redis round trip, a short timeout).
+   */
+  async cardNow(requester: Requester, request: InteractionRequest): Promise<CardOutcome | undefined> {
     if (!this.#options.access.peek(requester)?.allowed) return undefined;
     const card = this.peekCard(request);
     if (!card) return undefined;
-    const limited = this.#overLimit(requester, () => this.#auditCard(requester, request, 'rate_limited', false, 0));
+    const limited = await this.#overLimit(requester, () => this.#auditCard(requester, request, 'rate_limited', false, 0));
     if (limited) return { kind: 'refused', refusal: limited };
     this.#auditCard(requester, request, 'found', true, 0);
     return { kind: 'card', request, card };
@@ -61,7 +64,7 @@ export class InteractionService {
         this.#auditCard(requester, request, 'denied', false, ms());
         return { kind: 'refused', refusal: { kind: 'denied', reason: decision.reason } };
       }
-      const limited = this.#overLimit(requester, () => this.#auditCard(requester, request, 'rate_limited', false, ms()));
+      const limited = await this.#overLimit(requester, () => this.#auditCard(requester, request, 'rate_limited', false, ms()));
       if (limited) {
         // A Refresh over the limit keeps the cached card on screen, with a note, when there is one.
         const kept = refresh ? this.peekCard(request) : undefined;
@@ -111,12 +114,12 @@ export class InteractionService {
     return { ...card, donor };
   }
 
-  /** The page when it needs no I/O (access known, page cached), so a listener can put it in its ack. */
-  listNow(requester: Requester, list: InteractionListRequest): ListOutcome | undefined {
+  /** The page when it needs no Luminate call (access known, page cached), so a listener can put it in its ack; as `cardNow`. */
+  async listNow(requester: Requester, list: InteractionListRequest): Promise<ListOutcome | undefined> {
     if (!this.#options.access.peek(requester)?.allowed) return undefined;
     const page = this.#options.lists.peek(list);
     if (!page) return undefined;
-    const limited = this.#overLimit(requester, () => this.#auditList(requester, list, 'rate_limited', 0, false, 0));
+    const limited = await this.#overLimit(requester, () => this.#auditList(requester, list, 'rate_limited', 0, false, 0));
     if (limited) return { kind: 'refused', refusal: limited };
     this.#auditList(requester, list, 'found', page.rows.length, true, 0);
     return { kind: 'page', list, page, donor: this.#options.donors?.peek(list.identifier) };
@@ -134,7 +137,7 @@ export class InteractionService {
         this.#auditList(requester, list, 'denied', 0, false, ms());
         return { kind: 'refused', refusal: { kind: 'denied', reason: decision.reason } };
       }
-      const limited = this.#overLimit(requester, () => this.#auditList(requester, list, 'rate_limited', 0, false, ms()));
+      const limited = await this.#overLimit(requester, () => this.#auditList(requester, list, 'rate_limited', 0, false, ms()));
       if (limited) return { kind: 'refused', refusal: limited };
       // Started with the page, so the name costs no extra round trip; it never fails the list.
       const donor = donors ? donors.inGrace(donors.read(list.identifier, { refresh })) : Promise.resolve(undefined);
@@ -182,7 +185,7 @@ export class InteractionService {
     const { rateLimit, access } = this.#options;
     const check = access.check(requester);
     const decision = withinMs === undefined ? await check : ((await within(check, withinMs)) ?? ({ allowed: false, reason: 'check_failed' } as const));
-    const rate = decision.allowed ? rateLimit.peek(requester.userId) : undefined;
+    const rate = decision.allowed ? await rateLimit.peek(requester.userId) : undefined;
     if (rate?.allowed) return undefined;
     this.#options.audit.lookup({ ...this.#base(requester), interactionId: null, identifierKind: null, outcome: decision.allowed ? 'rate_limited' : 'denied', cached: false, ms: this.#clock() - started });
     if (!decision.allowed) return { kind: 'denied', reason: decision.reason };
@@ -195,9 +198,9 @@ export class InteractionService {
   }
 
   /** Counts the lookup against the person's minute; over the limit, the refusal (audited by `audit`). */
-  #overLimit(requester: Requester, audit: () => void): Extract<Refusal, { kind: 'rate_limited' }> | undefined {
+  async #overLimit(requester: Requester, audit: () => void): Promise<Extract<Refusal, { kind: 'rate_limited' }> | undefined> {
     const { rateLimit } = this.#options;
-    const rate = rateLimit.take(requester.userId);
+    const rate = await rateLimit.take(requester.userId);
     if (rate.allowed) return undefined;
     audit();
     return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: rate.retryAfterMs };

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import type { DonorSource, InteractionSummary } from '../luminate/client.js';
 import { isNotFound } from '../luminate/errors.js';
 import { identifierKey } from '../luminate/identifiers.js';
-import { FetchCache } from './fetch-cache.js';
+import { FetchCache, type SharedLevel } from './fetch-cache.js';
 import type { InteractionListRequest } from './requests.js';
 
 /** Rows on one page of a list: ten keeps a page well inside Block Kit's 50 blocks. */
@@ -25,6 +25,8 @@ export interface ListCacheOptions {
   ttlSeconds: number;
   maxEntries: number;
   clock?: Clock;
+  /** The level shared with other replicas, when there is one. */
+  shared?: Omit<SharedLevel, 'namespace'>;
 }
 
 type Entry = Omit<ListPage, 'cached' | 'refreshFailure'>;
@@ -41,7 +43,7 @@ export function listKey({ identifier, filters, page }: InteractionListRequest): 
 export class ListCache {
   readonly #cache: FetchCache<Entry, InteractionListRequest>;
 
-  constructor({ source, ttlSeconds, maxEntries, clock = Date.now }: ListCacheOptions) {
+  constructor({ source, ttlSeconds, maxEntries, clock = Date.now, shared }: ListCacheOptions) {
     this.#cache = new FetchCache({
       ttlSeconds,
       maxEntries,
@@ -61,6 +63,7 @@ export class ListCache {
       },
       // A Refresh that fails keeps the cached page and says why, as a card's does; "not found" drops it.
       keepOnRefreshFailure: (error) => !isNotFound(error),
+      ...(shared ? { shared: { ...shared, namespace: 'list' } } : {}),
     });
   }
 

@@ -202,7 +202,7 @@ export class RedisConnection {
     const reason = describe(error);
     this.#logger.warn(
       first
-        ? 'Redis is unreachable at start: this replica answers on its own (own cache, own rate limit) and keeps trying to connect'
+        ? 'Redis unreachable at start; answering from memory and Luminate (own cache, own rate limit) and trying to connect'
         : 'Redis is unreachable: this replica answers on its own (own cache, own rate limit) until it is back',
       reason ? { reason } : undefined,
     );

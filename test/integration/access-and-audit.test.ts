@@ -112,7 +112,8 @@ describe('the allow-lists on every surface', () => {
 });
 
 describe('the audit trail', () => {
-  const FIELDS = ['event', 'user', 'team', 'channel', 'surface', 'interactionId', 'identifierKind', 'outcome', 'cached', 'ms', 'at'];
+  // `replica`: REPLICA_ID (the host name by default), so an operator can tell replicas apart.
+  const FIELDS = ['event', 'user', 'team', 'channel', 'surface', 'interactionId', 'identifierKind', 'outcome', 'cached', 'ms', 'replica', 'at'];
 
   it('writes one line per lookup with exactly the documented fields', async () => {
     await commandAs('U0ALLOWED', '1003 member:JD-1001');

@@ -146,7 +146,7 @@ describe('/interaction <donor> lists the donor’s interactions', () => {
     const lines = system.audit.filter((a) => a.event === 'interaction.list').slice(-2);
     expect(lines[0]).toMatchObject({ event: 'interaction.list', user: 'U0AGENT', surface: 'command', identifierKind: 'email', filters: { since: true, until: false, typeId: null }, page: 0, rows: 1, outcome: 'found', cached: false });
     expect(lines[1]).toMatchObject({ outcome: 'found', cached: true, rows: 1 });
-    expect(Object.keys(lines[1]!).sort()).toEqual(['at', 'cached', 'channel', 'event', 'filters', 'identifierKind', 'ms', 'outcome', 'page', 'rows', 'surface', 'team', 'user']);
+    expect(Object.keys(lines[1]!).sort()).toEqual(['at', 'cached', 'channel', 'event', 'filters', 'identifierKind', 'ms', 'outcome', 'page', 'replica', 'rows', 'surface', 'team', 'user']);
     expect(JSON.stringify(system.audit)).not.toMatch(/example\.org|Olive|Single|Only interaction|2020-01-01/i);
   });
 });

@@ -11,6 +11,15 @@ describe('audit log', () => {
     ]);
   });
 
+  it('names the replica on every line, with REPLICA_ID', () => {
+    const lines: string[] = [];
+    const audit = createAuditLog({ write: (l) => lines.push(l), clock: () => 0, replica: 'bot-2' });
+    audit.lookup({ user: 'U1', team: 'T1', channel: 'C1', surface: 'command', interactionId: 1000, identifierKind: 'email', outcome: 'found', cached: true, ms: 1 });
+    audit.share({ user: 'U1', team: 'T1', channel: 'C2', threadTs: null, interactionId: 1, identifierKind: 'cons', outcome: 'shared' });
+    audit.list({ user: 'U1', team: 'T1', channel: 'C1', surface: 'command', identifierKind: 'email', filters: { since: false, until: false, typeId: null }, page: 0, rows: 0, outcome: 'found', cached: false, ms: 1 });
+    expect(lines.map((l) => (JSON.parse(l) as { replica?: string }).replica)).toEqual(['bot-2', 'bot-2', 'bot-2']);
+  });
+
   it('writes shares as their own event', () => {
     const lines: string[] = [];
     createAuditLog({ write: (l) => lines.push(l), clock: () => 0 }).share({

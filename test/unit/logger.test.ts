@@ -19,6 +19,14 @@ describe('logger', () => {
     expect(lines).toEqual(['{"level":"info","at":"2026-11-29T00:00:00.000Z","msg":"hello","n":1}\n']);
   });
 
+  it('names the replica on every line, with REPLICA_ID', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', secrets: [], write: (l) => lines.push(l), clock: () => new Date(0), replica: 'bot-2' });
+    logger.info('a');
+    toBoltLogger(logger, 'debug').warn('b');
+    expect(lines.map((l) => (JSON.parse(l) as { replica?: string }).replica)).toEqual(['bot-2', 'bot-2']);
+  });
+
   it('drops lines below the level', () => {
     const { logger, lines } = capture('info');
     logger.debug('hidden');

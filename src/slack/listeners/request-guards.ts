@@ -28,7 +28,7 @@ export function replayGuard(store: ReplayStore, logger: Logger): Middleware<AnyM
     const body = args.body as unknown as Body;
     // Hashed: the fields are the sender's to make as long as they like, and the store holds every key for minutes.
     const key = createHash('sha256').update(replayKey(body) ?? `body|${JSON.stringify(body)}`).digest('base64url');
-    if (store.firstSeen(key)) return args.next();
+    if (await store.firstSeen(key)) return args.next();
     logger.warn('ignored a request already processed (replay)', { type: body.type ?? 'command', team: teamOf(body), user: userOf(body) });
     await (args as { ack?: Ack }).ack?.();
   };

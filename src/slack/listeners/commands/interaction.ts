@@ -26,7 +26,7 @@ export function interactionCommand(deps: ListenerDependencies) {
     }
     if (parsed.kind === 'list') {
       const place = { channelId: requester.channelId, threadTs: null };
-      const immediate = deps.service.listNow(requester, parsed.list);
+      const immediate = await deps.service.listNow(requester, parsed.list);
       if (immediate) return ack({ response_type: 'ephemeral', ...deps.answers.list(immediate, place).message });
       await ack();
       const list = parsed.list;
@@ -40,7 +40,7 @@ export function interactionCommand(deps: ListenerDependencies) {
       reference: { request: parsed.request, channelId: requester.channelId, threadTs: null },
       canShare: requester.channelId !== null,
     };
-    const immediate = deps.service.cardNow(requester, parsed.request);
+    const immediate = await deps.service.cardNow(requester, parsed.request);
     if (immediate) return ack({ response_type: 'ephemeral', ...deps.answers.card(immediate, presentation).message });
 
     await ack();

@@ -45,7 +45,7 @@ export function lookupModalSubmission(deps: ListenerDependencies) {
 
     const request = { interactionId: id.value, identifier: identifier.value };
     const presentation: Presentation = { kind: 'private', reference: { request, ...origin }, canShare: origin.channelId !== null };
-    const immediate = deps.service.cardNow(requester, request);
+    const immediate = await deps.service.cardNow(requester, request);
     if (immediate) {
       await ack({ response_action: 'update', view: messageView(deps.answers.card(immediate, presentation).message, origin) });
       return;
@@ -79,7 +79,7 @@ type SubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddle
 /** The donor's list in the modal: in the ack when cached or quick, else "looking up" then views.update, as for a card. */
 async function answerList(deps: ListenerDependencies, { ack, view, client }: SubmissionArgs, requester: Requester, list: InteractionListRequest, origin: SealedOrigin): Promise<void> {
   const place = { channelId: origin.channelId, threadTs: origin.threadTs };
-  const immediate = deps.service.listNow(requester, list);
+  const immediate = await deps.service.listNow(requester, list);
   if (immediate) return ack({ response_action: 'update', view: messageView(deps.answers.list(immediate, place).message, origin, 'Donor interactions') });
   await deps.work.run(async () => {
     const answer = deps.service.list(requester, list).then((outcome) => deps.answers.list(outcome, place));
