@@ -106,6 +106,9 @@ export class LuminateTransport {
     this.#pool = new Pool(url.origin, {
       connections: options.maxConnections,
       pipelining: 1,
+      // An idle connection lives as long as Luminate's Keep-Alive hint says, less undici's 2 s margin, so no
+      // request goes out on a socket the server is closing; this is for a server that gives no hint. Reads
+      // that meet a connection closed under them are retried (ECONNRESET is transient).
       keepAliveTimeout: 30_000,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
@@ -202,10 +205,13 @@ export class LuminateTransport {
     const json = parseJson(text);
     if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(call.reasons ? { reasons: call.reasons } : {}), ...(location ? { location } : {}) });
 
-    const error = errorResponseSchema.safeParse(json);
-    // 403 normally; 200 when the site forces suppress_response_codes.
-    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets, ...(call.reasons ? { reasons: call.reasons } : {}) });
-    if (typeof json === 'object' && json !== null && 'errorResponse' in json) throw blocked(status, 'an errorResponse without a code');
+    // Checked by key first: a failed zod parse builds its issues, which would cost every good answer more than its own parse.
+    if (typeof json === 'object' && json !== null && 'errorResponse' in json) {
+      const error = errorResponseSchema.safeParse(json);
+      // 403 normally; 200 when the site forces suppress_response_codes.
+      if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets, ...(call.reasons ? { reasons: call.reasons } : {}) });
+      throw blocked(status, 'an errorResponse without a code');
+    }
     if (status !== 200) throw httpFailure(status, location);
 
     const parsed = call.schema.safeParse(json);
