@@ -223,7 +223,6 @@ export class LuminateTransport {
   }
 
   async #post(body: string, signal: AbortSignal, { dispatcher, timeoutMs, fresh = false }: Route): Promise<{ status: number; text: string; location: string | undefined }> {
-    const request = linkedController(signal);
     let response: Dispatcher.ResponseData | undefined;
     try {
       response = await dispatcher.request({
@@ -235,7 +234,8 @@ export class LuminateTransport {
           'user-agent': 'luminate-interaction-bot',
         },
         body,
-        signal: request.signal,
+        // Already this call's own: undici drops its listener when the answer is read or fails.
+        signal,
         reset: fresh,
       });
       const location = response.headers.location;
@@ -255,8 +255,6 @@ export class LuminateTransport {
         cause,
         transient: beforeResponse && TRANSIENT_NETWORK_CODES.has(code ?? ''),
       });
-    } finally {
-      request.unlink();
     }
   }
 }
