@@ -239,8 +239,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const loginPassword = randomBytes(8).toString('hex');
   const ROUNDS = 4;
   const perRound = (n: number) => Math.max(1, Math.ceil(n / ROUNDS));
-  // Donors of their own for the warm-up's and the cold rounds' cards, and one per app for the stampede.
-  const donorCount = options.concurrency + ROUNDS * perRound(options.coldRequests) + 2;
+  // Donors of their own for the warm-up's and the cold rounds' cards of each app, and one per app for the stampede.
+  const donorCount = 2 * (options.concurrency + ROUNDS * perRound(options.coldRequests)) + 2;
   const standIns = await StandIns.start({
     BENCH_DONORS: String(donorCount),
     LUMINATE_API_KEY: apiKey,

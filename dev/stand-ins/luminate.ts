@@ -187,7 +187,10 @@ export class StandInLuminate {
 
   static async start(options: StandInLuminateOptions): Promise<StandInLuminate> {
     let standIn!: StandInLuminate;
-    const server = createServer((req, res) => void standIn.#handle(req, res));
+    // Idle keep-alive connections are held as a production API's front end holds them (AWS ALB: 60 s by
+    // default), not for Node's 5 s. The hint goes out in each answer's Keep-Alive header, and the bot's
+    // pool retires an idle socket before it (less undici's 2 s margin), as it would Luminate's own hint.
+    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => void standIn.#handle(req, res));
     standIn = new StandInLuminate(server, options);
     server.on('connection', (socket) => {
       standIn.connectionsOpened += 1;

@@ -62,10 +62,13 @@ export async function exchange<S extends z.ZodType, T>(call: ReadMethod<S, T>, b
   const json = parseJson(text);
   if (json === undefined) throw nonJsonFailure(status, text, { secrets, ...(call.reasons ? { reasons: call.reasons } : {}), ...(location ? { location } : {}) });
 
-  const error = errorResponseSchema.safeParse(json);
-  // 403 normally; 200 when the site forces suppress_response_codes.
-  if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets, ...(call.reasons ? { reasons: call.reasons } : {}) });
-  if (typeof json === 'object' && json !== null && 'errorResponse' in json) throw blocked(status, 'an errorResponse without a code');
+  // Checked by key first: a failed zod parse builds its issues, which would cost every good answer more than its own parse.
+  if (typeof json === 'object' && json !== null && 'errorResponse' in json) {
+    const error = errorResponseSchema.safeParse(json);
+    // 403 normally; 200 when the site forces suppress_response_codes.
+    if (error.success) throw new LuminateApiError(error.data.errorResponse.code, error.data.errorResponse.message ?? '', { secrets, ...(call.reasons ? { reasons: call.reasons } : {}) });
+    throw blocked(status, 'an errorResponse without a code');
+  }
   if (status !== 200) throw httpFailure(status, location);
 
   const parsed = call.schema.safeParse(json);
@@ -77,7 +80,6 @@ export async function exchange<S extends z.ZodType, T>(call: ReadMethod<S, T>, b
 }
 
 async function post(body: string, signal: AbortSignal, { path, dispatcher, timeoutMs, fresh = false }: Route): Promise<{ status: number; text: string; location: string | undefined }> {
-  const request = linkedController(signal);
   let response: Dispatcher.ResponseData | undefined;
   try {
     response = await dispatcher.request({
@@ -89,7 +91,8 @@ async function post(body: string, signal: AbortSignal, { path, dispatcher, timeo
         'user-agent': 'luminate-interaction-bot',
       },
       body,
-      signal: request.signal,
+      // Already this call's own: undici drops its listener when the answer is read or fails.
+      signal,
       reset: fresh,
     });
     const location = response.headers.location;
@@ -109,8 +112,6 @@ async function post(body: string, signal: AbortSignal, { path, dispatcher, timeo
       cause,
       transient: beforeResponse && TRANSIENT_NETWORK_CODES.has(code ?? ''),
     });
-  } finally {
-    request.unlink();
   }
 }
 

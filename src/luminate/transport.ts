@@ -72,6 +72,9 @@ export class LuminateTransport {
     this.#pool = new Pool(url.origin, {
       connections: options.maxConnections,
       pipelining: 1,
+      // An idle connection lives as long as Luminate's Keep-Alive hint says, less undici's 2 s margin, so no
+      // request goes out on a socket the server is closing; this is for a server that gives no hint. Reads
+      // that meet a connection closed under them are retried (ECONNRESET is transient).
       keepAliveTimeout: 30_000,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });

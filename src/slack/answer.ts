@@ -50,9 +50,10 @@ export class Answers {
   readonly #options: AnswersOptions;
   readonly #clock: Clock;
   /**
-   * Recently rendered cards of cached records: a hot record is asked for again and again, and its card
-   * is the same for each variant. Only cached answers: a fresh card is read once, by whoever's request
-   * fetched it. Bounded, so it never holds more than a few hundred cards beside the cache.
+   * Recently rendered cards and list pages of cached answers: a hot record or page is asked for again
+   * and again, and what it renders to is the same for each variant. Only cached answers: a fresh one is
+   * read once, by whoever's request fetched it. Bounded, so it never holds more than a few hundred
+   * messages beside the caches.
    */
   readonly #rendered = new LRUCache<string, SlackMessage>({ max: 256 });
 
@@ -93,14 +94,18 @@ export class Answers {
         if (page.rows.length === 0 && list.page === 0 && footer === undefined) {
           return { message: noInteractionsMessage(list.identifier, list.filters, typeNames), allowed: true, found: true };
         }
-        const message = renderInteractionList(
-          { ...list, ...page, now, typeNames, donor, footer },
-          {
-            page: (n) => encodeListReference({ list: { ...list, page: n }, ...place }),
-            row: (row) => encodeCardReference({ request: { interactionId: Number(row.interactionId), identifier: list.identifier }, ...place, list: { filters: list.filters, page: list.page } }),
-          },
-        );
-        return { message, allowed: true, found: true };
+        const render = () =>
+          renderInteractionList(
+            { ...list, ...page, now, typeNames, donor, footer },
+            {
+              page: (n) => encodeListReference({ list: { ...list, page: n }, ...place }),
+              row: (row) => encodeCardReference({ request: { interactionId: Number(row.interactionId), identifier: list.identifier }, ...place, list: { filters: list.filters, page: list.page } }),
+            },
+          );
+        if (!page.cached || footer !== undefined) return { message: render(), allowed: true, found: true };
+        // The page is known by when it was fetched; the rest is what its text and buttons depend on.
+        const key = ['l', page.fetchedAt, encodeListReference({ list, ...place }), donorName(donor) ?? '', describeAge(now - page.fetchedAt)].join('\u0000');
+        return { message: this.#memo(key, render), allowed: true, found: true };
       }
     }
   }
@@ -127,10 +132,14 @@ export class Answers {
     // the same interaction and constituent (by email and by cons:, say) are the same record.
     const { interactionId, consId } = card.interaction;
     // The name arrives on its own (or not): a card rendered without it must not stand in for one with it.
-    const key = `${card.fetchedAt}\u0000${interactionId}\u0000${consId}\u0000${donorName(card.donor) ?? ''}\u0000${variant}`;
+    const key = `c\u0000${card.fetchedAt}\u0000${interactionId}\u0000${consId}\u0000${donorName(card.donor) ?? ''}\u0000${variant}`;
+    return this.#memo(key, () => this.#render(card, presentation, now));
+  }
+
+  #memo(key: string, render: () => SlackMessage): SlackMessage {
     let message = this.#rendered.get(key);
     if (!message) {
-      message = this.#render(card, presentation, now);
+      message = render();
       this.#rendered.set(key, message);
     }
     return message;
