@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
   const luminate = new LuminateClient(config.luminate, { logger });
-  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger }) });
+  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger }), luminate });
 
   try {
     await bot.start();

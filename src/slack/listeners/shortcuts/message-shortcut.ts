@@ -101,7 +101,7 @@ function prefill(findings: MessageFindings): { interactionId?: string; donor?: s
 }
 
 /** chat.postEphemeral in the thread; the shortcut's response_url when the bot cannot post there. */
-async function postPrivately(
+export async function postPrivately(
   deps: ListenerDependencies,
   client: webApi.WebClient,
   respond: Respond,
