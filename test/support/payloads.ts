@@ -113,32 +113,12 @@ export function logShortcut(options: Parameters<typeof messageShortcut>[0]) {
 
 /** The Log to Luminate form submitted, as Slack sends it: the view id names the form, the trigger_id the click. */
 export function logSubmission(options: { donor: string; subject: string; note: string; typeId?: string; privateMetadata: string; viewId?: string; user?: string }) {
-  return {
-    type: 'view_submission',
-    token: 'deprecated',
-    trigger_id: trigger(),
-    team: TEAM,
-    user: { id: options.user ?? 'U0AGENT', username: 'agent', team_id: TEAM.id },
-    api_app_id: 'A0BOT',
-    view: {
-      id: options.viewId ?? 'V0LOGFORM',
-      team_id: TEAM.id,
-      type: 'modal',
-      callback_id: 'log_interaction_modal',
-      private_metadata: options.privateMetadata,
-      hash: '1.abc',
-      state: {
-        values: {
-          log_donor: { value: { type: 'plain_text_input', value: options.donor } },
-          log_subject: { value: { type: 'plain_text_input', value: options.subject } },
-          log_note: { value: { type: 'plain_text_input', value: options.note } },
-          log_type: { value: { type: 'static_select', selected_option: { value: options.typeId ?? '0' } } },
-        },
-      },
-      app_id: 'A0BOT',
-      bot_id: 'B0BOT',
-    },
-    response_urls: [],
-    is_enterprise_install: false,
+  const base = modalSubmission({ interactionId: '', donor: '', privateMetadata: options.privateMetadata, user: options.user });
+  const values = {
+    log_donor: { value: { type: 'plain_text_input', value: options.donor } },
+    log_subject: { value: { type: 'plain_text_input', value: options.subject } },
+    log_note: { value: { type: 'plain_text_input', value: options.note } },
+    log_type: { value: { type: 'static_select', selected_option: { value: options.typeId ?? '0' } } },
   };
+  return { ...base, view: { ...base.view, id: options.viewId ?? 'V0LOGFORM', callback_id: 'log_interaction_modal', state: { values } } };
 }

@@ -3,6 +3,7 @@ import { MAX_SUBJECT_CHARS } from '../../luminate/log-interaction.js';
 import type { DraftField, DraftProblem, SubmittedDraft } from '../../service/log-draft.js';
 import type { SealedOrigin } from '../modal-origin.js';
 import { LIMITS, plainText } from './mrkdwn.js';
+import { textInput } from './text-input.js';
 
 /** Ids the form's listener and its inline errors depend on. */
 export const LOG_FORM = {
@@ -33,15 +34,18 @@ export interface LogFormOptions {
   problem?: string;
 }
 
+const input = (blockId: string, label: string, hint: string, maxLength: number, initial: string, multiline = false) =>
+  textInput({ blockId, actionId: LOG_FORM.inputAction, label, hint, maxLength, initial, multiline });
+
 /** "Log to Luminate": the form prefilled from a message, or shown again with what was typed. */
 export function logFormView({ origin, values, typeNames, noteMax, noteCut = false, problem }: LogFormOptions): types.ModalView {
   const blocks: types.KnownBlock[] = [];
   if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: problem.slice(0, LIMITS.sectionText) } });
   blocks.push(
-    textInput(LOG_FORM.blocks.donor, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', MAX_DONOR_INPUT, values.donor),
-    textInput(LOG_FORM.blocks.subject, 'Subject', `At most ${MAX_SUBJECT_CHARS} characters.`, MAX_SUBJECT_CHARS, values.subject),
+    input(LOG_FORM.blocks.donor, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', MAX_DONOR_INPUT, values.donor),
+    input(LOG_FORM.blocks.subject, 'Subject', `At most ${MAX_SUBJECT_CHARS} characters.`, MAX_SUBJECT_CHARS, values.subject),
     {
-      ...textInput(LOG_FORM.blocks.note, 'Note', noteCut ? 'The message was longer than a note can hold, so it is cut here.' : `At most ${noteMax} characters.`, Math.max(1, noteMax), values.note, true),
+      ...input(LOG_FORM.blocks.note, 'Note', noteCut ? 'The message was longer than a note can hold, so it is cut here.' : `At most ${noteMax} characters.`, Math.max(1, noteMax), values.note, true),
       optional: true,
     },
     typeSelect(typeNames, values.typeId),
@@ -105,22 +109,6 @@ export function formErrors(problems: Partial<Record<DraftField, DraftProblem>>):
 /** A short inline error (a failure's headline), escaped text cut for the field. */
 export function inlineError(text: string): string {
   return text.slice(0, MAX_INLINE_ERROR);
-}
-
-function textInput(blockId: string, label: string, hint: string, maxLength: number, initial: string, multiline = false): types.InputBlock {
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: { type: 'plain_text', text: label },
-    hint: { type: 'plain_text', text: hint },
-    element: {
-      type: 'plain_text_input',
-      action_id: LOG_FORM.inputAction,
-      multiline,
-      max_length: maxLength,
-      ...(initial ? { initial_value: initial.slice(0, maxLength) } : {}),
-    },
-  };
 }
 
 function typeSelect(typeNames: ReadonlyMap<string, string>, selected: string): types.InputBlock {
