@@ -187,7 +187,8 @@ export class LogService {
     }
     const named = await donor.catch(() => undefined);
     const known = consId ?? row?.consId ?? named?.consId ?? (identifier.kind === 'cons' ? identifier.consId : null);
-    if (known && known !== consId) this.#lists([consIdentifier(known)]);
+    // The same donor's lists cached under their other names (asked for by cons: or by email).
+    this.#lists([...(known && known !== consId ? [consIdentifier(known)] : []), ...(named?.email ? [{ kind: 'email', email: named.email } as const] : [])]);
     if (!row) return { card: null, donor: named, consId: known };
     const fetchedAt = this.#clock();
     try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StandInSystem } from '../../dev/stand-ins/harness.js';
 import { logShortcut, logSubmission } from '../support/payloads.js';
-import { allText, sealedOrigin, useStandInSystem, type SlackMessageBody } from '../support/system.js';
+import { allText, commandAnswer, sealedOrigin, useStandInSystem, type SlackMessageBody } from '../support/system.js';
 
 const CHANNEL = 'C0DONORS';
 const THREAD = '1764400000.000100';
@@ -79,6 +79,7 @@ describe('Log to Luminate, turned on', () => {
   const system = useStandInSystem({ env: { LUMINATE_LOGGING_ENABLED: 'true', LUMINATE_INTERACTION_TYPES: '1=Phone call,3=Email,7=Visit' } }, () => {
     system.slack.userNames.set('U0AGENT', 'Agent Smith');
     system.slack.userNames.set('U0ANA', 'Ana Ruiz');
+    system.slack.channels.set(CHANNEL, { name: 'donor-care' });
   });
 
   it('opens the form prefilled from the message: donor, first line as subject, mentions as names', async () => {
@@ -130,6 +131,14 @@ describe('Log to Luminate, turned on', () => {
     const after = await system.slashCommand('jane@example.org');
     const list = await system.slack.waitForResponse(after.responseUrl);
     expect(JSON.stringify(list.body)).toContain('Pledge &lt;!channel&gt; &amp; renewal');
+  });
+
+  it('drops the donor’s lists under their other names too: logged by cons:, listed by email', async () => {
+    await commandAnswer(system, 'jane@example.org');
+    await submit(system, { donor: 'cons:1001001', subject: 'Logged by constituent id' });
+    await threadAnswer(system);
+    const { answer } = await commandAnswer(system, 'jane@example.org');
+    expect(allText(answer)).toContain('Logged by constituent id');
   });
 
   it('logs nothing more for a double submit, a replayed submission or a second click with the same entry', async () => {
