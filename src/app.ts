@@ -11,6 +11,9 @@ import { registerListeners } from './slack/listeners/index.js';
 import { replayGuard, responseUrlGuard, workspaceGuard, type OwnWorkspace } from './slack/listeners/request-guards.js';
 import type { Caches } from './service/caches.js';
 import { InteractionService } from './service/interaction-service.js';
+import { LogService } from './service/log-service.js';
+import type { DonorSource, InteractionLog } from './luminate/client.js';
+import { SlackDirectory } from './slack/slack-directory.js';
 import { Answers } from './slack/answer.js';
 import { ModalOrigins } from './slack/modal-origin.js';
 import { ResponseUrls } from './slack/response-url.js';
@@ -37,6 +40,8 @@ export interface BotOptions {
    * (for /healthz). Absent: this process keeps both in memory and /healthz says nothing of Redis.
    */
   shared?: SharedState;
+  /** The write "Log to Luminate" makes, and the list read that finds it; without it, logging stays off. */
+  luminate?: InteractionLog & Pick<DonorSource, 'getUserInteractions'>;
 }
 
 export interface SharedState {
@@ -69,6 +74,7 @@ export function createBot({
   slowNoticeMs = 1500,
   audit = createAuditLog({ clock, replica: config.replicaId }),
   shared,
+  luminate,
 }: BotOptions): Bot {
   const boltLogger = toBoltLogger(logger, config.logLevel);
   const work = new WorkTracker({ logger });
@@ -148,17 +154,44 @@ export function createBot({
   const responseUrls = new ResponseUrls({ slackApiUrl: config.slack.apiUrl, logger });
   let ownWorkspace: OwnWorkspace | undefined;
   // Before every listener: a repeat touches nothing; then only the bot's own workspace and Slack's own response_urls.
-  app.use(replayGuard(shared?.replays ?? new MemoryReplayStore({ clock }), logger));
+  const replays = shared?.replays ?? new MemoryReplayStore({ clock });
+  app.use(replayGuard(replays, logger));
   app.use(workspaceGuard(() => ownWorkspace, audit, logger));
   app.use(responseUrlGuard(responseUrls, logger));
+  // One limit for cards, lists and logs: a page of a list, or a log, counts as one lookup.
+  const rateLimit = shared?.rateLimit ?? new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock });
   registerListeners(app, {
-    service: new InteractionService({
-      ...caches,
+    service: new InteractionService({ ...caches, access, rateLimit, audit, logger, clock }),
+    logs: new LogService({
+      enabled: config.logging.enabled && luminate !== undefined,
       access,
-      // One limit for cards and lists: a page of a list counts as one lookup.
-      rateLimit: shared?.rateLimit ?? new LookupRateLimit({ perMinute: config.access.lookupsPerMinute, clock }),
+      // SLACK_ALLOWED_LOGGERS is an allow-list of its own, read like SLACK_ALLOWED_USERS/_USERGROUPS; channels are access's.
+      loggers: new AccessPolicy({
+        ...config.logging,
+        channels: new Set(),
+        listGroupMembers: async (usergroup) => (await app.client.usergroups.users.list({ usergroup })).users ?? [],
+        onGroupError: (usergroup, error) => logger.warn('could not read a user group in SLACK_ALLOWED_LOGGERS', { usergroup, error }),
+        clock,
+      }),
+      rateLimit,
+      // The replay memory: a form, or the same entry, sent twice within the window logs once.
+      once: replays,
+      luminate: luminate ?? { logInteraction: () => Promise.reject(new Error('no Luminate client')), getUserInteractions: () => Promise.resolve([]) },
+      caches,
       audit,
       logger,
+      clock,
+    }),
+    directory: new SlackDirectory({
+      api: {
+        userName: async (user) => {
+          const found = (await app.client.users.info({ user })).user;
+          return found?.profile?.display_name || found?.real_name || found?.name || undefined;
+        },
+        channelName: async (channel) => (await app.client.conversations.info({ channel })).channel?.name,
+        permalink: async (channel, message_ts) => (await app.client.chat.getPermalink({ channel, message_ts })).permalink,
+      },
+      onError: (what, error) => logger.warn(`${what} failed: the log's note shows an id instead`, { error }),
       clock,
     }),
     answers: new Answers({

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // With REDIS_URL: answers, the limit and the replay memory shared with other replicas; never required to answer.
   const store = ReplicaStore.fromConfig(config, logger);
   const shared = store && { store: store.secondLevel, budgetMs: config.luminate.timeoutMs };
-  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger, ...(shared ? { shared } : {}) }), ...(store ? { shared: store } : {}) });
+  const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger, ...(shared ? { shared } : {}) }), ...(store ? { shared: store } : {}), luminate });
 
   // A moment for Redis to answer, so the start line says whether it did; the bot starts either way.
   await store?.waitUntilUp(1500);

@@ -13,6 +13,7 @@ export const MORE_TO_TRY: readonly (readonly [args: string, shows: string])[] = 
   ['many@example.org since:2022-01-01 type:Phone call', 'a filtered list, with Older'],
   ['none@example.org', 'a donor with no interactions'],
   ['help', 'the help text'],
+  ['log', '"Log to Luminate": the form, the submission and the confirmation'],
 ];
 
 export interface DemoResult {

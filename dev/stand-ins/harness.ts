@@ -106,7 +106,8 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   });
   const audit: Record<string, unknown>[] = [];
   const resilience = options.resilience === 'production' ? {} : { retryDelayMs: 10, breakerThreshold: 1_000_000, ...options.resilience };
-  const client = new LuminateClient(config.luminate, { ...resilience, logger });
+  // A write waits 20 s by default; tests that hang one wait 3 s instead.
+  const client = new LuminateClient(options.resilience === 'production' ? config.luminate : { ...config.luminate, writeTimeoutMs: 3000 }, { ...resilience, logger });
   const clock = options.clock ?? Date.now;
   // REDIS_URL in `env`: this system is one replica of several sharing that Redis, as a deployment wires it.
   const store = ReplicaStore.fromConfig(config, logger, clock);
@@ -117,6 +118,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
     logger,
     caches: createCaches(client, { ...config.cache, clock, logger, ...(shared ? { shared } : {}) }),
     ...(store ? { shared: store } : {}),
+    luminate: client,
     clock,
     slowNoticeMs: options.slowNoticeMs ?? 1500,
     audit: createAuditLog({

@@ -47,6 +47,8 @@ export class StandInSlack {
   readonly hangingMethods = new Set<string>();
   /** `conversations.info` fields per channel id (`is_ext_shared: true` for Slack Connect); others answer as an ordinary internal channel. */
   readonly channels = new Map<string, Record<string, unknown>>();
+  /** Display names for `users.info`; others answer with an empty display name. */
+  readonly userNames = new Map<string, string>();
   /** What `apps.connections.open` hands out: the Socket Mode WebSocket to connect to. */
   socketModeUrl: string | null = null;
   /**
@@ -150,6 +152,7 @@ export class StandInSlack {
     this.rateLimitedMethods.clear();
     this.hangingMethods.clear();
     this.channels.clear();
+    this.userNames.clear();
   }
 
   async close(): Promise<void> {
@@ -220,8 +223,17 @@ export class StandInSlack {
         return { ok: true, url: 'https://stand-in.slack.test/', team: 'Stand-in workspace', user: 'luminate-bot', team_id: teamId, user_id: botUserId, bot_id: 'B0BOT' };
       case 'conversations.info': {
         const id = String(args.channel);
-        const internal = { id, is_channel: true, is_private: false, is_shared: false, is_ext_shared: false, is_org_shared: false, is_pending_ext_shared: false };
+        const internal = { id, name: id.toLowerCase(), is_channel: true, is_private: false, is_shared: false, is_ext_shared: false, is_org_shared: false, is_pending_ext_shared: false };
         return { ok: true, channel: { ...internal, ...this.channels.get(id) } };
+      }
+      case 'users.info': {
+        const id = String(args.user);
+        const name = this.userNames.get(id);
+        return { ok: true, user: { id, name: id.toLowerCase(), real_name: name ?? '', profile: { display_name: name ?? '' } } };
+      }
+      case 'chat.getPermalink': {
+        const ts = String(args.message_ts);
+        return { ok: true, channel: args.channel, permalink: `https://stand-in.slack.test/archives/${String(args.channel)}/p${ts.replace('.', '')}` };
       }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${Date.now() / 1000}` };

@@ -11,6 +11,8 @@ import { MAX_SKEW_SECONDS } from '../server-limits.js';
 export interface ReplayStore {
   /** True the first time `key` is seen within the window, false on every repeat. */
   firstSeen(key: string): boolean | Promise<boolean>;
+  /** Forgets `key`: a write that certainly did not happen may be tried again. */
+  forget?(key: string): void | Promise<void>;
 }
 
 /**
@@ -38,6 +40,10 @@ export class MemoryReplayStore {
     if (this.#seen.has(key)) return false;
     this.#seen.set(key, true);
     return true;
+  }
+
+  forget(key: string): void {
+    this.#seen.delete(key);
   }
 }
 

@@ -34,7 +34,9 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
     checkLuminate(config),
     redisUrl && checkRedis({ url: redisUrl, keyPrefix: config.redis.keyPrefix }).then((check): Check => ({ name: 'redis', ...check })),
   ]);
-  return [{ name: 'config', ok: true, detail: `every variable is valid (${mode})` }, slack, luminate, ...(redis ? [redis] : [])];
+  // The doctor never writes to a site, so it cannot show that the service account may log: one test log does.
+  const logging = config.logging.enabled ? '; Log to Luminate is on: confirm logInteraction with one test log (README → Logging to Luminate)' : '';
+  return [{ name: 'config', ok: true, detail: `every variable is valid (${mode})${logging}` }, slack, luminate, ...(redis ? [redis] : [])];
 }
 
 async function checkSlack(config: Config): Promise<Check> {

@@ -2,7 +2,7 @@ import type { IdentifierKind } from '../luminate/identifiers.js';
 import { writeStdoutLine } from './stdout-lines.js';
 
 /** Where a lookup came from. Names are an interface: admins' log queries match on them. */
-export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share' | 'list_page' | 'list_open' | 'list_back';
+export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share' | 'list_page' | 'list_open' | 'list_back' | 'log_shortcut' | 'log_form';
 /** `denied`: access refused; `rate_limited`: over LOOKUP_RATE_PER_MINUTE. Both never reach Luminate. */
 export type AuditOutcome = 'found' | 'not_found' | 'invalid' | 'denied' | 'rate_limited' | 'error';
 
@@ -45,14 +45,30 @@ export interface ListAuditEvent {
   ms: number;
 }
 
+/** How a "Log to Luminate" ended. `uncertain`: sent, but Luminate's answer never said whether it was recorded. */
+export type LogAuditOutcome = 'logged' | 'failed' | 'denied' | 'invalid' | 'uncertain';
+
+/** One attempt to write an interaction. Never the donor, the subject or the note. */
+export interface LogAuditEvent {
+  user: string;
+  team: string | null;
+  channel: string | null;
+  surface: Surface;
+  identifierKind: IdentifierKind | null;
+  typeId: number | null;
+  outcome: LogAuditOutcome;
+  ms: number;
+}
+
 export interface AuditLog {
   lookup(event: LookupAuditEvent): void;
   share(event: ShareAuditEvent): void;
   list(event: ListAuditEvent): void;
+  log(event: LogAuditEvent): void;
 }
 
 /**
- * One JSON line per lookup, refusal and share, on stdout beside the logs, whatever
+ * One JSON line per lookup, refusal, share and log, on stdout beside the logs, whatever
  * LOG_LEVEL says. Deliberately holds no donor data: no email, no note, no subject.
  */
 export function createAuditLog({
@@ -102,6 +118,17 @@ export function createAuditLog({
         rows: e.rows,
         outcome: e.outcome,
         cached: e.cached,
+        ms: Math.round(e.ms),
+      }),
+    log: (e) =>
+      emit('interaction.log', {
+        user: e.user,
+        team: e.team,
+        channel: e.channel,
+        surface: e.surface,
+        identifierKind: e.identifierKind,
+        typeId: e.typeId,
+        outcome: e.outcome,
         ms: Math.round(e.ms),
       }),
   };

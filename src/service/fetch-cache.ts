@@ -96,6 +96,15 @@ export class FetchCache<V extends object, C> {
     return this.#cache.get(this.#key(key))?.value;
   }
 
+  /** Drops every entry whose key starts with `prefix`: O(entries), for what is rare (a write). */
+  dropPrefix(prefix: string): number {
+    let dropped = 0;
+    for (const key of [...this.#cache.keys()]) {
+      if (key.startsWith(prefix) && this.#cache.delete(key)) dropped += 1;
+    }
+    return dropped;
+  }
+
   /**
    * @param refresh read Luminate again even when a cached value is fresh. If that read fails, the cached
    *   value stays cached and is returned with `refreshFailure`, unless `keepOnRefreshFailure` says otherwise.

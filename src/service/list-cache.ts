@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { DonorSource, InteractionSummary } from '../luminate/client.js';
 import { isNotFound } from '../luminate/errors.js';
-import { identifierKey } from '../luminate/identifiers.js';
+import { identifierKey, type ConstituentIdentifier } from '../luminate/identifiers.js';
 import { FetchCache, type SharedLevel } from './fetch-cache.js';
 import type { InteractionListRequest } from './requests.js';
 
@@ -71,6 +71,14 @@ export class ListCache {
   peek(request: InteractionListRequest): ListPage | undefined {
     const entry = this.#cache.peek(listKey(request));
     return entry && { ...entry, cached: true };
+  }
+
+  /**
+   * Forgets every cached page of these donors, whatever their filters: after a write their next
+   * list must come from Luminate. Each way the donor is known (email, `cons:`) is its own key.
+   */
+  dropDonor(identifiers: readonly ConstituentIdentifier[]): number {
+    return identifiers.reduce((n, identifier) => n + this.#cache.dropPrefix(`${identifierKey(identifier)}|`), 0);
   }
 
   /**

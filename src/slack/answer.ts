@@ -1,12 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
 import { constituentAdminUrl } from '../luminate/admin-url.js';
+import type { LogOutcome, LogRefusal } from '../service/log-service.js';
 import type { CardData, CardOutcome, ListOutcome, Refusal } from '../service/outcomes.js';
 import { encodeCardReference, encodeListReference, type CardReference } from './card-reference.js';
 import { lookupFailureMessage, listFailureMessage, refreshFailedNote } from './render/failure-messages.js';
 import { donorName, renderInteractionCard, type CardOptions } from './render/interaction-card.js';
 import { noInteractionsMessage, renderInteractionList } from './render/interaction-list.js';
 import type { SlackMessage } from './render/message.js';
+import { duplicateLogMessage, logFailureMessage, loggedHeadline, loggedNotFoundMessage, loggingDisabledMessage, notALoggerMessage, uncertainLogMessage, withHeadline } from './render/log-messages.js';
 import { describeAge } from './render/mrkdwn.js';
 import { refusalMessage, type AccessHelp } from './render/refusal-messages.js';
 
@@ -112,6 +114,35 @@ export class Answers {
 
   refusal(refusal: Refusal): SlackMessage {
     return refusalMessage(refusal, this.#options.access);
+  }
+
+  /** A refusal of "Log to Luminate": a lookup's refusals, plus logging turned off or not a logger. */
+  logRefusal(refusal: LogRefusal): SlackMessage {
+    if (refusal.kind === 'logging_disabled') return loggingDisabledMessage(this.#options.access.contact);
+    if (refusal.kind === 'not_a_logger') return notALoggerMessage(this.#options.access.contact);
+    return this.refusal(refusal);
+  }
+
+  /** How a log ended, for the thread (and the form): the new card under "Logged to …", or what to do. */
+  log(outcome: LogOutcome, place: ListPlace): SlackMessage {
+    switch (outcome.kind) {
+      case 'refused':
+        return this.logRefusal(outcome.refusal);
+      case 'duplicate':
+        return duplicateLogMessage();
+      case 'failed':
+        return logFailureMessage(outcome.error, outcome.identifier);
+      case 'uncertain':
+        return uncertainLogMessage(outcome.identifier, encodeListReference({ list: { identifier: outcome.identifier, filters: {}, page: 0 }, ...place }));
+      case 'logged': {
+        const { card, identifier } = outcome;
+        const name = donorName(outcome.donor);
+        if (!card) return loggedNotFoundMessage(identifier, name, constituentAdminUrl(this.#options.adminUrlTemplate, outcome.consId));
+        const request = { interactionId: Number(card.interaction.interactionId), identifier };
+        const message = this.#render(card, { kind: 'private', reference: { request, ...place }, canShare: place.channelId !== null }, this.#clock());
+        return withHeadline(loggedHeadline(identifier, name), message);
+      }
+    }
   }
 
   #refused(refusal: Refusal): Answer {

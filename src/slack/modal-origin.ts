@@ -4,6 +4,8 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 export interface ModalOrigin {
   channelId: string | null;
   threadTs: string | null;
+  /** The message a form was opened on ("Log to Luminate"): its permalink goes in the provenance line. */
+  messageTs?: string | null;
 }
 
 /** An origin with the tamper-evident `private_metadata` that carries it; the views take only this. */
@@ -33,7 +35,9 @@ export class ModalOrigins {
   seal(origin: ModalOrigin): SealedOrigin {
     const c = origin.channelId;
     const t = origin.threadTs;
-    return { channelId: c, threadTs: t, metadata: JSON.stringify({ c, t, s: this.#mac(c, t) }) };
+    const m = origin.messageTs ?? null;
+    if (m === null) return { channelId: c, threadTs: t, metadata: JSON.stringify({ c, t, s: this.#mac(c, t) }) };
+    return { channelId: c, threadTs: t, messageTs: m, metadata: JSON.stringify({ c, t, m, s: this.#mac(c, t, m) }) };
   }
 
   /** The origin in `metadata` if the bot sealed it, else no channel and no thread. */
@@ -43,19 +47,22 @@ export class ModalOrigins {
 
   #verified(metadata: string | undefined): ModalOrigin {
     try {
-      const { c, t, s } = JSON.parse(metadata ?? '{}') as { c?: unknown; t?: unknown; s?: unknown };
+      const { c, t, m, s } = JSON.parse(metadata ?? '{}') as { c?: unknown; t?: unknown; m?: unknown; s?: unknown };
       const channelId = typeof c === 'string' && /^[A-Z0-9]{2,}$/.test(c) ? c : null;
       const threadTs = typeof t === 'string' && /^\d+\.\d+$/.test(t) ? t : null;
+      const messageTs = typeof m === 'string' && /^\d+\.\d+$/.test(m) ? m : null;
       if (typeof s !== 'string') return NO_ORIGIN;
       const given = Buffer.from(s, 'base64url');
-      const expected = Buffer.from(this.#mac(channelId, threadTs), 'base64url');
-      return given.length === expected.length && timingSafeEqual(given, expected) ? { channelId, threadTs } : NO_ORIGIN;
+      const expected = Buffer.from(this.#mac(channelId, threadTs, messageTs), 'base64url');
+      return given.length === expected.length && timingSafeEqual(given, expected) ? { channelId, threadTs, messageTs } : NO_ORIGIN;
     } catch {
       return NO_ORIGIN;
     }
   }
 
-  #mac(channelId: string | null, threadTs: string | null): string {
-    return createHmac('sha256', this.#key).update(JSON.stringify([channelId, threadTs])).digest('base64url');
+  /** Over the channel and thread, and the message when there is one (a lookup form's seal stays what it was). */
+  #mac(channelId: string | null, threadTs: string | null, messageTs: string | null = null): string {
+    const sealed = messageTs === null ? [channelId, threadTs] : [channelId, threadTs, messageTs];
+    return createHmac('sha256', this.#key).update(JSON.stringify(sealed)).digest('base64url');
   }
 }

@@ -5,11 +5,13 @@ import type { RedisConnection } from './redis-connection.js';
 export interface AsyncReplayStore {
   /** True the first time `key` is seen within the window, false on every repeat. */
   firstSeen(key: string): Promise<boolean>;
+  forget(key: string): Promise<void>;
 }
 
 /** The in-memory store this falls back to (replay-guard.ts's MemoryReplayStore). */
 export interface LocalReplayStore {
   firstSeen(key: string): boolean;
+  forget(key: string): void;
 }
 
 /**
@@ -39,5 +41,11 @@ export class SharedReplayMemory implements AsyncReplayStore {
     const result = await this.#connection.run((c) => c.set(name, '1', 'PX', this.#windowMs, 'NX'));
     // null: another replica set it first. Not ok: Redis is away, and the local memory has said first.
     return !result.ok || result.value === 'OK';
+  }
+
+  /** Releases `key` on every replica: a write that certainly did not happen may be tried again. */
+  async forget(key: string): Promise<void> {
+    this.#local.forget(key);
+    await this.#connection.run((c) => c.del(this.#keys.name('replay', this.#keys.hash('replay', key))));
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runLogDemo } from '../../dev/demo/log-demo.js';
 import { MORE_TO_TRY, runDemo } from '../../dev/demo/run-demo.js';
 
 async function demo(text: string) {
@@ -27,6 +28,19 @@ describe('npm run demo', () => {
     expect(output).toContain('[ Refresh ]  [ Share in channel ]  [ Open in Luminate ↗ ]');
     const link = output.split('\n').find((l) => l.startsWith('https://app.slack.com/block-kit-builder#'))!;
     expect(JSON.parse(decodeURIComponent(link.split('#')[1]!))).toEqual({ blocks: result.message.blocks });
+  });
+
+  it('shows Log to Luminate: the form, the submission and the confirmation, one write', async () => {
+    const lines: string[] = [];
+    const result = await runLogDemo((line = '') => lines.push(line));
+    const output = lines.join('\n');
+    expect(output).toContain('Donor:   jane@example.org');
+    expect(output).toContain('Subject: Spoke with jane@example.org about her pledge');
+    expect(output).toContain('@Ana Ruiz');
+    expect(output).toContain('Logged from Slack by Agent Smith (U0AGENT) in #donor-care: https://');
+    expect(result.confirmation).toContain('Logged to *Jane Doe*');
+    expect(output).toContain('"outcome":"logged"');
+    expect(result.writes).toBe(1);
   });
 
   it('takes other arguments, including ones that fail', async () => {

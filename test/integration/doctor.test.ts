@@ -29,6 +29,13 @@ async function report(overrides: Record<string, string> = {}) {
 }
 
 describe('npm run doctor', () => {
+  it('with Log to Luminate on, says to confirm the write with one test log, and never writes itself', async () => {
+    const { ok, text } = await report({ LUMINATE_LOGGING_ENABLED: 'true' });
+    expect(ok).toBe(true);
+    expect(text).toContain('Log to Luminate is on: confirm logInteraction with one test log');
+    expect(luminate.callCount('logInteraction')).toBe(0);
+  });
+
   it('passes every check against a healthy setup, naming the workspace', async () => {
     const { ok, text } = await report();
     expect(ok).toBe(true);

@@ -105,3 +105,20 @@ export function buttonClick(options: {
     view: { id: MODAL_VIEW_ID, type: 'modal', callback_id: 'lookup_interaction_modal', private_metadata: options.in.modal.privateMetadata, state: { values: {} }, hash: '1.abc' },
   };
 }
+
+/** "Log to Luminate" on a message: the message shortcut with the log callback id. */
+export function logShortcut(options: Parameters<typeof messageShortcut>[0]) {
+  return { ...messageShortcut(options), callback_id: 'log_interaction_from_message' };
+}
+
+/** The Log to Luminate form submitted, as Slack sends it: the view id names the form, the trigger_id the click. */
+export function logSubmission(options: { donor: string; subject: string; note: string; typeId?: string; privateMetadata: string; viewId?: string; user?: string }) {
+  const base = modalSubmission({ interactionId: '', donor: '', privateMetadata: options.privateMetadata, user: options.user });
+  const values = {
+    log_donor: { value: { type: 'plain_text_input', value: options.donor } },
+    log_subject: { value: { type: 'plain_text_input', value: options.subject } },
+    log_note: { value: { type: 'plain_text_input', value: options.note } },
+    log_type: { value: { type: 'static_select', selected_option: { value: options.typeId ?? '0' } } },
+  };
+  return { ...base, view: { ...base.view, id: options.viewId ?? 'V0LOGFORM', callback_id: 'log_interaction_modal', state: { values } } };
+}

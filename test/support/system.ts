@@ -82,8 +82,8 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
 }
 
 /** A modal's private_metadata as the bot itself seals it when it opens the form from `channelId`. */
-export function sealedOrigin(system: StandInSystem, channelId: string | null, threadTs: string | null = null): string {
-  return new ModalOrigins({ botToken: system.config.slack.botToken, requestSecret: system.signingSecret }).seal({ channelId, threadTs }).metadata;
+export function sealedOrigin(system: StandInSystem, channelId: string | null, threadTs: string | null = null, messageTs: string | null = null): string {
+  return new ModalOrigins({ botToken: system.config.slack.botToken, requestSecret: system.signingSecret }).seal({ channelId, threadTs, messageTs }).metadata;
 }
 
 export interface ModalViewBody {

@@ -33,4 +33,21 @@ describe('audit log', () => {
     });
     expect(JSON.parse(lines[0]!)).toEqual({ event: 'interaction.share', user: 'U1', team: 'T1', channel: 'C2', threadTs: '1.2', interactionId: 1, identifierKind: 'cons', outcome: 'shared', at: '1970-01-01T00:00:00.000Z' });
   });
+
+  it('writes a log attempt with exactly the fields issue 14 names, and nothing about the donor', () => {
+    const lines: string[] = [];
+    createAuditLog({ write: (l) => lines.push(l), clock: () => 0 }).log({
+      user: 'U1',
+      team: 'T1',
+      channel: 'C1',
+      surface: 'log_form',
+      identifierKind: 'email',
+      typeId: 3,
+      outcome: 'uncertain',
+      ms: 20_001.2,
+    });
+    expect(lines).toEqual([
+      '{"event":"interaction.log","user":"U1","team":"T1","channel":"C1","surface":"log_form","identifierKind":"email","typeId":3,"outcome":"uncertain","ms":20001,"at":"1970-01-01T00:00:00.000Z"}\n',
+    ]);
+  });
 });

@@ -5,11 +5,12 @@ import type { InteractionRequest } from '../../src/luminate/identifiers.js';
 import type { InputProblem } from '../../src/service/requests.js';
 import * as failureMessages from '../../src/slack/render/failure-messages.js';
 import * as helpMessages from '../../src/slack/render/help-messages.js';
+import * as logMessages from '../../src/slack/render/log-messages.js';
 import * as refusalMessages from '../../src/slack/render/refusal-messages.js';
 import * as shareMessages from '../../src/slack/render/share-messages.js';
 import type { SlackMessage } from '../../src/slack/render/message.js';
 
-const messages = { ...failureMessages, ...helpMessages, ...refusalMessages, ...shareMessages };
+const messages = { ...failureMessages, ...helpMessages, ...logMessages, ...refusalMessages, ...shareMessages };
 
 const lookups: InteractionRequest[] = [
   { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } },
@@ -82,6 +83,27 @@ function everyMessage(): [string, SlackMessage][] {
     }
   }
   out.push(['otherWorkspaceMessage', messages.otherWorkspaceMessage()]);
+  for (const contact of [undefined, 'U0ADMIN', '<Helpdesk> & co']) {
+    out.push([`contactText ${contact}`, { text: messages.contactText(contact), blocks: [] }]);
+    out.push([`loggingDisabledMessage ${contact}`, messages.loggingDisabledMessage(contact)]);
+    out.push([`notALoggerMessage ${contact}`, messages.notALoggerMessage(contact)]);
+  }
+  for (const { identifier } of lookups) {
+    for (const error of everyFailure()) {
+      const d = messages.describeLogFailure(error, identifier);
+      out.push([`describeLogFailure ${String(error)}`, { text: `${d.headline} ${d.action}`, blocks: [] }]);
+      out.push([`logFailureMessage ${String(error)}`, messages.logFailureMessage(error, identifier)]);
+    }
+    for (const name of [null, 'Jane <!here> & Doe']) {
+      out.push(['loggedHeadline', { text: messages.loggedHeadline(identifier, name), blocks: [] }]);
+      out.push(['withHeadline', messages.withHeadline(messages.loggedHeadline(identifier, name), messages.loggingMessage())]);
+      out.push(['loggedNotFoundMessage', messages.loggedNotFoundMessage(identifier, name, 'https://secure2.convio.net/org/admin/ConsProfileUser?consId=1')]);
+      out.push(['loggedNotFoundMessage', messages.loggedNotFoundMessage(identifier, name, null)]);
+    }
+    out.push(['uncertainLogMessage', messages.uncertainLogMessage(identifier, '{"list":1}')]);
+  }
+  out.push(['duplicateLogMessage', messages.duplicateLogMessage()]);
+  out.push(['loggingMessage', messages.loggingMessage()]);
   return out;
 }
 
@@ -107,6 +129,23 @@ describe('every message the bot can produce', () => {
 
   it("never shows Luminate's own message", () => {
     for (const [name, m] of everyMessage()) expect(JSON.stringify(m), name).not.toMatch(/evil\.example|click/);
+  });
+});
+
+describe('the words for a failed log', () => {
+  const jane = { kind: 'email', email: 'jane@example.org' } as const;
+  it('names the field the person can fix, and always says nothing was logged', () => {
+    expect(messages.describeLogFailure(new LuminateApiError('16', ''), jane)).toMatchObject({ field: 'donor' });
+    expect(messages.describeLogFailure(new LuminateApiError('8', ''), jane)).toMatchObject({ field: 'donor' });
+    expect(messages.describeLogFailure(Object.assign(new LuminateApiError('1', ''), { reason: 'bad_type' }), jane)).toMatchObject({ field: 'type' });
+    const permission = messages.describeLogFailure(new LuminateApiError('14', ''), jane);
+    expect(permission.field).toBeNull();
+    expect(permission.action).toContain('logInteraction');
+    for (const error of everyFailure()) expect(messages.describeLogFailure(error, jane).headline).toContain('Nothing was logged.');
+  });
+
+  it('refuses to word an uncertain write as a failure', () => {
+    expect(() => messages.describeLogFailure(new errors.LuminateWriteUncertainError('timeout'), jane)).toThrow(TypeError);
   });
 });
 

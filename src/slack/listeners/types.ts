@@ -3,7 +3,9 @@ import type { ChannelExposureCheck } from '../../access/channel-exposure.js';
 import type { AuditLog } from '../../observability/audit.js';
 import type { Logger } from '../../observability/logger.js';
 import type { InteractionService } from '../../service/interaction-service.js';
+import type { LogService } from '../../service/log-service.js';
 import type { Answers } from '../answer.js';
+import type { SlackDirectory } from '../slack-directory.js';
 import type { ModalOrigins } from '../modal-origin.js';
 import type { ResponseUrls } from '../response-url.js';
 import type { WorkTracker } from '../../work-tracker.js';
@@ -12,6 +14,10 @@ import type { WorkTracker } from '../../work-tracker.js';
 export interface ListenerDependencies {
   /** Access check, rate limit, cache or Luminate, and audit, for every surface: cards and lists. */
   service: InteractionService;
+  /** "Log to Luminate": the bot's one write, with its own checks (LUMINATE_LOGGING_ENABLED, SLACK_ALLOWED_LOGGERS). */
+  logs: LogService;
+  /** Display names, channel names and permalinks for a log's note and provenance line. */
+  directory: SlackDirectory;
   /** The service's outcomes as messages. */
   answers: Answers;
   /** LUMINATE_INTERACTION_TYPES: `type:` filters may name a type. */

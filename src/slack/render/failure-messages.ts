@@ -1,4 +1,4 @@
-import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError } from '../../luminate/errors.js';
+import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError, LuminateWriteUncertainError } from '../../luminate/errors.js';
 import { formatIdentifier, type ConstituentIdentifier, type InteractionRequest } from '../../luminate/identifiers.js';
 import type { RefreshFailure } from '../../service/outcomes.js';
 import { notice, type SlackMessage } from './message.js';
@@ -182,4 +182,43 @@ export function refreshFailedNote(failure: RefreshFailure, request: InteractionR
     why = `you've made ${failure.perMinute} lookup${failure.perMinute === 1 ? '' : 's'} in the last minute, the most the bot allows. Try again in ${seconds} s.`;
   }
   return `:warning: Couldn't refresh: ${why} Showing the answer fetched ${describeAge(ageMs)}.`;
+}
+
+/** A failed write, worded: `field` names the form field the person can fix, when there is one. */
+export interface LogFailureDescription extends FailureDescription {
+  field: 'donor' | 'type' | null;
+  /** The same headline as plain text, for an inline error under `field`. */
+  inline: string;
+}
+
+/**
+ * Why "Log to Luminate" recorded nothing, in words the person can act on. Every case here means
+ * nothing was logged; an uncertain write is worded by the caller (it may have been).
+ */
+export function describeLogFailure(error: unknown, identifier: ConstituentIdentifier): LogFailureDescription {
+  const donor = mrkdwn(formatIdentifier(identifier), 300);
+  const plainDonor = formatIdentifier(identifier).slice(0, 100);
+  const nothing = 'Nothing was logged.';
+  const at = (field: 'donor' | 'type' | null, headline: string, action: string, inline: string): LogFailureDescription => ({ field, headline: `${headline} ${nothing}`, action, inline });
+  if (error instanceof LuminateWriteUncertainError) throw new TypeError('an uncertain write is not a failure: it may have been logged');
+  if (error instanceof LuminateApiError) {
+    switch (error.reason) {
+      case 'no_constituent':
+      case 'not_found':
+        return at('donor', `No donor in Luminate Online matches *${donor}*.`, 'Check the donor: an email must be their primary one. Or use their constituent or member id (`cons:&lt;id&gt;`, `member:&lt;id&gt;`).', `No donor in Luminate Online matches ${plainDonor}.`);
+      case 'ambiguous':
+        return at('donor', `More than one constituent matches *${donor}*.`, 'Use their constituent or member id instead (`cons:&lt;id&gt;` or `member:&lt;id&gt;`).', `More than one constituent matches ${plainDonor}: use cons:<id> or member:<id>.`);
+      case 'bad_type':
+        return at('type', 'Luminate Online does not have this interaction type.', 'Choose another type, or ask an admin of the bot to check `LUMINATE_INTERACTION_TYPES` against the site’s interaction types.', 'Luminate Online does not have this type: choose another.');
+      case 'not_permitted':
+        return at(null, "The bot's service account is not allowed to log interactions.", 'Ask an admin to give the API administrator account permission for `logInteraction` in Luminate Online (Setup → Open API Configuration, and the account’s security category).', "The bot's service account may not log interactions.");
+      case 'bad_input':
+        return at(null, `Luminate Online did not accept the subject or note (${code(error)}).`, 'Remove unusual symbols from the subject and the note, and try again.', 'Luminate Online did not accept the subject or note.');
+      default:
+        break;
+    }
+  }
+  const lookup = describeLookupFailure(error, { interactionId: 0, identifier });
+  const headline = error instanceof LuminateError ? lookup.headline : 'Something went wrong inside the bot before anything was sent.';
+  return at(null, headline, lookup.action, headline.replace(/[*_`]/g, '').slice(0, 150));
 }

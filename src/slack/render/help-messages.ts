@@ -70,8 +70,8 @@ export function usageMessage(): SlackMessage {
 }
 
 /** views.open failed (Slack rate-limited or slow past the trigger's 3 s): the form is gone, but the shortcut can simply be run again. */
-export function formNotOpenedMessage(): SlackMessage {
-  const headline = "Slack couldn't open the lookup form just now.";
+export function formNotOpenedMessage(form = 'lookup form'): SlackMessage {
+  const headline = `Slack couldn't open the ${form} just now.`;
   return notice(':warning:', headline, 'Run the shortcut again in a moment.', `${headline} Run the shortcut again in a moment.`);
 }
 

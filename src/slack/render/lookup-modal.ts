@@ -2,6 +2,10 @@ import type { types } from '@slack/bolt';
 import type { SealedOrigin } from '../modal-origin.js';
 import type { SlackMessage } from './message.js';
 import { LIMITS, plainText } from './mrkdwn.js';
+import { textInput } from './text-input.js';
+
+const input = (blockId: string, label: string, hint: string, placeholder: string, maxLength: number, initial: string | undefined) =>
+  textInput({ blockId, actionId: LOOKUP_MODAL.inputAction, label, hint, placeholder, maxLength, initial });
 
 /** Ids the modal listeners and the submission's inline errors depend on. */
 export const LOOKUP_MODAL = {
@@ -29,10 +33,10 @@ export function lookupFormView({ origin, interactionId, donor, hint }: LookupFor
   blocks.push(
     {
       // Optional: without an id, the form answers with the donor's recent interactions.
-      ...textInput(LOOKUP_MODAL.interactionIdBlock, 'Interaction id', 'The number on the constituent’s Interactions tab in Luminate Online. Leave it empty to list the donor’s recent interactions.', 'e.g. 1000', 20, interactionId),
+      ...input(LOOKUP_MODAL.interactionIdBlock, 'Interaction id', 'The number on the constituent’s Interactions tab in Luminate Online. Leave it empty to list the donor’s recent interactions.', 'e.g. 1000', 20, interactionId),
       optional: true,
     },
-    textInput(LOOKUP_MODAL.donorBlock, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', 'jane@example.org, cons:1001001 or member:JD-1001', 300, donor),
+    input(LOOKUP_MODAL.donorBlock, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', 'jane@example.org, cons:1001001 or member:JD-1001', 300, donor),
   );
   return {
     type: 'modal',
@@ -42,22 +46,6 @@ export function lookupFormView({ origin, interactionId, donor, hint }: LookupFor
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: origin.metadata,
     blocks,
-  };
-}
-
-function textInput(blockId: string, label: string, hint: string, placeholder: string, maxLength: number, initial: string | undefined): types.InputBlock {
-  return {
-    type: 'input',
-    block_id: blockId,
-    label: { type: 'plain_text', text: label },
-    hint: { type: 'plain_text', text: hint },
-    element: {
-      type: 'plain_text_input',
-      action_id: LOOKUP_MODAL.inputAction,
-      placeholder: { type: 'plain_text', text: placeholder },
-      max_length: maxLength,
-      ...(initial ? { initial_value: initial.slice(0, maxLength) } : {}),
-    },
   };
 }
 

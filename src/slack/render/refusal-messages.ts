@@ -3,7 +3,7 @@ import { notice, type SlackMessage } from './message.js';
 import { mrkdwn } from './mrkdwn.js';
 
 /** A Slack id becomes a mention; anything else is shown as (escaped) words. */
-function contactText(contact: string | undefined): string {
+export function contactText(contact: string | undefined): string {
   if (!contact) return 'whoever manages the Luminate Interactions app in your workspace';
   if (/^[UW][A-Z0-9]{2,}$/.test(contact)) return `<@${contact}>`;
   if (/^S[A-Z0-9]{2,}$/.test(contact)) return `<!subteam^${contact}>`;

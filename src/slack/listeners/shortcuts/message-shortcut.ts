@@ -30,7 +30,7 @@ interface ShortcutMessage {
  * a reply's thread, or a parent that has replies. Otherwise the answer goes in
  * the channel, still only to the person who asked.
  */
-function threadFor(message: ShortcutMessage): string | null {
+export function threadFor(message: ShortcutMessage): string | null {
   if (message.thread_ts) return message.thread_ts;
   return (message.reply_count ?? 0) > 0 ? message.ts : null;
 }
@@ -101,7 +101,7 @@ function prefill(findings: MessageFindings): { interactionId?: string; donor?: s
 }
 
 /** chat.postEphemeral in the thread; the shortcut's response_url when the bot cannot post there. */
-async function postPrivately(
+export async function postPrivately(
   deps: ListenerDependencies,
   client: webApi.WebClient,
   respond: Respond,

@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { AccessDecision, Requester as AccessRequester } from '../access/access-policy.js';
+import type { RateDecision } from '../access/rate-limit.js';
+import type { Clock } from '../clock.js';
+import type { Constituent, DonorSource, InteractionLog, InteractionSummary } from '../luminate/client.js';
+import { LuminateError, LuminateWriteUncertainError } from '../luminate/errors.js';
+import { identifierKey, type ConstituentIdentifier } from '../luminate/identifiers.js';
+import type { InteractionToLog } from '../luminate/log-interaction.js';
+import type { AuditLog, LogAuditOutcome } from '../observability/audit.js';
+import type { Logger } from '../observability/logger.js';
+import { within } from '../within.js';
+import type { Caches } from './caches.js';
+import type { CardData, Refusal, Requester } from './outcomes.js';
+
+/** Why a log was refused before anything was sent: a lookup's refusals, logging turned off, or not in SLACK_ALLOWED_LOGGERS. */
+export type LogRefusal = Refusal | { kind: 'logging_disabled' } | { kind: 'not_a_logger' };
+
+/** How "Log to Luminate" ended, as data: slack/ words it. */
+export type LogOutcome =
+  /** Recorded. `card`: the new interaction, found in the donor's list; null when it could not be found. */
+  | { kind: 'logged'; identifier: ConstituentIdentifier; card: CardData | null; donor?: Constituent; consId: string | null }
+  /** Sent, and Luminate's answer never said whether it was recorded: never retried. */
+  | { kind: 'uncertain'; identifier: ConstituentIdentifier; error: LuminateWriteUncertainError }
+  /** Nothing was recorded: Luminate refused it, or could not be reached before sending. */
+  | { kind: 'failed'; identifier: ConstituentIdentifier; error: unknown }
+  /** This form, or the same entry from this person, was already sent within the replay window: nothing more was. */
+  | { kind: 'duplicate' }
+  | { kind: 'refused'; refusal: LogRefusal };
+
+/** What the form sent, checked. */
+export interface LogSubmission {
+  /** The modal's view id: one form logs at most once. */
+  viewId: string;
+  entry: InteractionToLog;
+}
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/** The replay store's shape (memory or Redis): shared by replicas when Redis is configured. */
+export interface OnceStore {
+  firstSeen(key: string): MaybeAsync<boolean>;
+  /** Absent: a write that failed cleanly can be tried again only after the window. */
+  forget?(key: string): MaybeAsync<void>;
+}
+
+interface Policy {
+  peek(requester: AccessRequester): AccessDecision | undefined;
+  check(requester: AccessRequester): Promise<AccessDecision>;
+}
+
+export interface LogServiceOptions {
+  /** LUMINATE_LOGGING_ENABLED. */
+  enabled: boolean;
+  /** The lookup allow-lists and channel limits. */
+  access: Policy;
+  /** SLACK_ALLOWED_LOGGERS, on top of `access`; empty lets everyone through. */
+  loggers: Policy;
+  /** LOOKUP_RATE_PER_MINUTE: one log counts as one lookup. */
+  rateLimit: { perMinute: number; peek(userId: string): MaybeAsync<RateDecision>; take(userId: string): MaybeAsync<RateDecision> };
+  once: OnceStore;
+  luminate: InteractionLog & Pick<DonorSource, 'getUserInteractions'>;
+  caches: Caches;
+  audit: AuditLog;
+  logger: Logger;
+  clock?: Clock;
+}
+
+/** Rows read to find the new interaction: it is the newest, unless someone logged on the same donor at the same moment. */
+const FIND_ROWS = 10;
+/** Luminate's clock and ours may differ; a row this far either side of the write still counts as "now". */
+const CLOCK_SLACK_MS = 10 * 60_000;
+
+/**
+ * "Log to Luminate": access, then SLACK_ALLOWED_LOGGERS, then the rate limit, then the
+ * exactly-once guard, then the one write, then finding what was written and dropping the donor's
+ * cached lists. One audit line per attempt, without the donor, the subject or the note.
+ */
+export class LogService {
+  readonly #o: LogServiceOptions;
+  readonly #clock: Clock;
+
+  constructor(options: LogServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  get enabled(): boolean {
+    return this.#o.enabled;
+  }
+
+  /**
+   * Whether the form may be opened, decided before the message is read (audited when refused).
+   * Peeks at the rate limit without counting: the log itself counts. With `withinMs`, a check still
+   * reading group membership after that long refuses as `check_failed`, as lookups do.
+   */
+  async refusalBeforeForm(requester: Requester, { withinMs }: { withinMs?: number } = {}): Promise<LogRefusal | undefined> {
+    const started = this.#clock();
+    const refusal = await this.#refusal(requester, withinMs, false);
+    if (refusal) this.#audit(requester, null, 'denied', this.#clock() - started);
+    return refusal;
+  }
+
+  /** A form that did not validate: nothing sent, but someone tried. */
+  recordInvalid(requester: Requester): void {
+    this.#audit(requester, null, 'invalid', 0);
+  }
+
+  /** Never rejects: a bug becomes `failed` (nothing sent, or the write's own error). */
+  async log(requester: Requester, { viewId, entry }: LogSubmission): Promise<LogOutcome> {
+    const started = this.#clock();
+    const done = (outcome: LogAuditOutcome) => this.#audit(requester, entry, outcome, this.#clock() - started);
+    const { identifier } = entry;
+    let keys: string[] = [];
+    try {
+      const refusal = await this.#refusal(requester, undefined, true);
+      if (refusal) {
+        done('denied');
+        return { kind: 'refused', refusal };
+      }
+      keys = onceKeys(requester, viewId, entry);
+      for (const [i, key] of keys.entries()) {
+        if (!(await this.#o.once.firstSeen(key))) {
+          // The keys claimed here are this attempt's: the first attempt holds the others.
+          keys = keys.slice(0, i);
+          await this.#forget(keys);
+          done('denied');
+          return { kind: 'duplicate' };
+        }
+      }
+      const sentAt = this.#clock();
+      const logged = await this.#o.luminate.logInteraction(entry);
+      const found = await this.#findNew(entry, sentAt, logged.consId);
+      done('logged');
+      return { kind: 'logged', identifier, ...found };
+    } catch (error) {
+      if (error instanceof LuminateWriteUncertainError) {
+        // The guard stays: trying again could record it twice.
+        this.#o.logger.warn('logInteraction may or may not have been recorded', { error, identifierKind: identifier.kind, cause: error.uncertainCause });
+        this.#lists([identifier]);
+        done('uncertain');
+        return { kind: 'uncertain', identifier, error };
+      }
+      // Nothing was recorded: the same entry may be sent again once fixed or once Luminate is back.
+      await this.#forget(keys);
+      if (error instanceof LuminateError) this.#o.logger.warn('logInteraction failed; nothing was recorded', { error, identifierKind: identifier.kind });
+      else this.#o.logger.error('log failed unexpectedly', { error, identifierKind: identifier.kind });
+      done('failed');
+      return { kind: 'failed', identifier, error };
+    }
+  }
+
+  async #refusal(requester: Requester, withinMs: number | undefined, take: boolean): Promise<LogRefusal | undefined> {
+    const { enabled, access, loggers, rateLimit } = this.#o;
+    if (!enabled) return { kind: 'logging_disabled' };
+    const decide = async (): Promise<AccessDecision> => {
+      const lookup = await access.check(requester);
+      return lookup.allowed ? loggers.check(requester) : lookup;
+    };
+    const decision =
+      withinMs === undefined ? await decide() : ((await within(decide(), withinMs)) ?? ({ allowed: false, reason: 'check_failed' } as const));
+    if (!decision.allowed) {
+      // Allowed to look up but not listed as a logger: its own words.
+      if (decision.reason === 'user' && access.peek(requester)?.allowed) return { kind: 'not_a_logger' };
+      return { kind: 'denied', reason: decision.reason };
+    }
+    const rate = take ? await rateLimit.take(requester.userId) : await rateLimit.peek(requester.userId);
+    if (rate.allowed) return undefined;
+    return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: rate.retryAfterMs };
+  }
+
+  /**
+   * The new interaction, newest first with the same subject and a creation time near the write:
+   * `logInteraction` does not say its id. Whatever fails here, the write stands.
+   */
+  async #findNew(entry: InteractionToLog, sentAt: number, consId: string | null): Promise<{ card: CardData | null; donor?: Constituent; consId: string | null }> {
+    const { caches, luminate, logger } = this.#o;
+    const { identifier } = entry;
+    this.#lists([identifier, ...(consId ? [consIdentifier(consId)] : [])]);
+    const donor = caches.donors ? caches.donors.inGrace(caches.donors.read(identifier)) : Promise.resolve(undefined);
+    let row: InteractionSummary | undefined;
+    try {
+      const rows = await luminate.getUserInteractions({ identifier, pageSize: FIND_ROWS, offset: 0, newestFirst: true });
+      const now = this.#clock();
+      row = rows.find((r) => r.subject === entry.subject && near(r.creationDate, sentAt, now));
+    } catch (error) {
+      logger.warn('logged, but the donor list could not be read to find the new interaction', { error, identifierKind: identifier.kind });
+    }
+    const named = await donor.catch(() => undefined);
+    const known = consId ?? row?.consId ?? named?.consId ?? (identifier.kind === 'cons' ? identifier.consId : null);
+    // The same donor's lists cached under their other names (asked for by cons: or by email).
+    this.#lists([...(known && known !== consId ? [consIdentifier(known)] : []), ...(named?.email ? [{ kind: 'email', email: named.email } as const] : [])]);
+    if (!row) return { card: null, donor: named, consId: known };
+    const fetchedAt = this.#clock();
+    try {
+      const full = await caches.interactions.get({ interactionId: Number(row.interactionId), identifier });
+      return { card: { interaction: full.interaction, fetchedAt: full.fetchedAt, cached: false, donor: named }, donor: named, consId: known };
+    } catch (error) {
+      logger.warn('logged and found, but its full record could not be read', { error, identifierKind: identifier.kind });
+      return { card: { interaction: { ...row, note: null }, fetchedAt, cached: false, donor: named }, donor: named, consId: known };
+    }
+  }
+
+  #lists(identifiers: ConstituentIdentifier[]): void {
+    this.#o.caches.lists.dropDonor(identifiers);
+  }
+
+  async #forget(keys: readonly string[]): Promise<void> {
+    const { once, logger } = this.#o;
+    if (!once.forget) return;
+    for (const key of keys) await Promise.resolve(once.forget(key)).catch((error: unknown) => logger.warn('could not release a log guard', { error }));
+  }
+
+  #audit(requester: Requester, entry: InteractionToLog | null, outcome: LogAuditOutcome, ms: number): void {
+    this.#o.audit.log({
+      user: requester.userId,
+      team: requester.teamId,
+      channel: requester.channelId,
+      surface: requester.surface,
+      identifierKind: entry?.identifier.kind ?? null,
+      typeId: entry?.typeId ?? null,
+      outcome,
+      ms,
+    });
+  }
+}
+
+const consIdentifier = (consId: string): ConstituentIdentifier => ({ kind: 'cons', consId });
+
+/**
+ * The guard's keys: the form (a double submit, a replay), and what it says from this person (a
+ * second click on the same message: the provenance line names the message). Hashed, as the
+ * replay guard's are: no donor or note in the store.
+ */
+function onceKeys(requester: Requester, viewId: string, { identifier, subject, body, typeId }: InteractionToLog): string[] {
+  const who = `${requester.teamId ?? ''}|${requester.userId}`;
+  const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
+  return [`log-view|${hash(`${who}|${viewId}`)}`, `log-entry|${hash(JSON.stringify([who, identifierKey(identifier), subject, body, typeId]))}`];
+}
+
+function near(iso: string | null, sentAt: number, now: number): boolean {
+  const at = iso ? Date.parse(iso) : Number.NaN;
+  return !Number.isNaN(at) && at >= sentAt - CLOCK_SLACK_MS && at <= now + CLOCK_SLACK_MS;
+}
