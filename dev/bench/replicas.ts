@@ -27,13 +27,15 @@ const client = (url: string) =>
  */
 export async function checkRedis(url: string): Promise<void> {
   const redis = client(url);
-  redis.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, a timeout) says more than the "Connection is closed" that follows it.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => (cause ??= error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     throw new NoRedisError(
-      `npm run bench -- --replicas needs Redis, and none answered at ${where(url)} (${(error as Error).message.split('\n')[0]}). ` +
+      `npm run bench -- --replicas needs Redis, and none answered at ${where(url)} (${(cause ?? (error as Error)).message.split('\n')[0]}). ` +
         'Start one (redis-server --port 6379 --save "" --appendonly no) or set REDIS_URL, then run it again.',
     );
   } finally {
