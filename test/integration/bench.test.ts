@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { replicasSection, withReplicasSection } from '../../dev/bench/report.js';
 import { formatBench, runBench } from '../../dev/bench/run-bench.js';
+import { describeWithRedis, inspector, keysUnder, SHARED_REDIS_URL } from '../support/redis.js';
 
 // The benchmark itself is not part of npm test (shared CI machines are noisy); this smoke run
 // keeps it from rotting: both processes start, every workload completes, the report is whole.
@@ -51,4 +53,53 @@ describe('npm run bench (smoke)', () => {
     expect(report).toMatch(/\| cold: card p50 ≤ latency \+ 20\.9 ms \(one call's cost\) \+ 5 ms \| [\d.]+ ms \| ≤ 35\.9 ms \|/);
     expect(result.targets).toHaveLength(13);
   }, 60_000);
+});
+
+// `npm run bench -- --replicas 2`: two more bot processes sharing the real Redis, driven in turn, beside the same
+// bot and bare app. Only what a tiny run can show for sure: every card arrives, and the counts that prove sharing.
+describeWithRedis('npm run bench -- --replicas 2 (smoke)', () => {
+  it('drives both replicas round robin over one Redis and reports their targets', async () => {
+    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 8, replicas: 2, redisUrl: SHARED_REDIS_URL });
+    const { hot, cold, stampede, listHot } = result.workloads;
+    for (const figures of [hot.replicas, cold.replicas, stampede.replicas]) {
+      expect(figures?.failures).toBe(0);
+      expect(figures?.rps).toBeGreaterThan(0);
+      expect(Number.isFinite(figures?.cpuUsPerRequest)).toBe(true);
+    }
+    // The lists and the memory reading stay the single bot's.
+    expect(listHot.replicas).toBeUndefined();
+    expect(hot.replicas!.upstreamRequests).toBe(0);
+    // Distinct keys, split over both replicas: one call per key and method, none repeated by the other replica.
+    expect(cold.replicas!.upstreamByMethod).toEqual({ getInteraction: 12, getUser: 12, getUserInteractions: 0 });
+    // Eight requests for one cold card, four to each replica: one call per method over both.
+    expect(stampede.replicas!.upstreamByMethod).toEqual({ getInteraction: 1, getUser: 1, getUserInteractions: 0 });
+    expect(result.targets).toHaveLength(13 + 6);
+    const report = formatBench(result, 'npm run bench -- --replicas 2');
+    expect(report).toContain('| hot | 2 replicas + Redis |');
+    expect(report).toContain('| 2 replicas + Redis, cold: getInteraction + getUser requests = distinct keys | 12 + 12 | = 12 + 12 | yes |');
+    expect(report).toContain('| 2 replicas + Redis, stampede over all: getInteraction requests | 1 | = 1 | yes |');
+    expect(report).toMatch(/\| 2 replicas \+ Redis, cold: card p50 added by Redis \(vs in-memory\) \| [+-][\d.]+ ms \| ≤ 2 ms \|/);
+    // The run's keys are gone afterwards.
+    const redis = inspector();
+    try {
+      expect(await keysUnder(redis, 'luminate-bench-')).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  }, 90_000);
+});
+
+describe('BENCHMARKS.md "Several replicas" section', () => {
+  const report = '| target | measured |\n|---|---:|';
+  it('is appended when missing and replaced, not repeated, when present', () => {
+    const once = withReplicasSection('# Benchmarks\n\nTable.\n\n## Targets\n\nProse.\n', report, 'npm run bench -- --replicas 2');
+    expect(once).toMatch(/^# Benchmarks\n\nTable\.\n\n## Targets\n\nProse\.\n\n## Several replicas\n\n.*\n\n\| target \| measured \|\n\|---\|---:\|\n$/);
+    const twice = withReplicasSection(`${once}\n## Later\n\nKept.\n`, '| new |', 'npm run bench -- --replicas 2');
+    expect(twice.match(/## Several replicas/g)).toHaveLength(1);
+    expect(twice).toContain('| new |');
+    expect(twice).not.toContain('| target | measured |');
+    expect(twice).toContain('## Later\n\nKept.\n');
+    expect(replicasSection(twice)).toMatch(/^## Several replicas\n[\s\S]*\| new \|$/);
+    expect(replicasSection('# Benchmarks\n\n## Other\n')).toBeUndefined();
+  });
 });
