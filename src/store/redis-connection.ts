@@ -56,6 +56,9 @@ export class RedisConnection {
       connectTimeout: connectTimeoutMs,
       commandTimeout: commandTimeoutMs,
       enableOfflineQueue: false,
+      // Commands issued in one event-loop turn (many people's replay SETs, limit scripts, cache reads) leave
+      // in one write and come back in one read: fewer syscalls for the bot and for Redis on busy cores.
+      enableAutoPipelining: true,
       // A command in flight when the connection drops fails now; the caller has already fallen back.
       maxRetriesPerRequest: 0,
       // Exponential backoff with jitter, capped, never giving up: Redis coming back is noticed by itself.
@@ -169,7 +172,7 @@ export class RedisConnection {
   #subscriberConnection(): Redis {
     if (this.#subscriber) return this.#subscriber;
     // Subscribe commands wait for the connection (offline queue on); nothing else is sent here.
-    const subscriber = new Redis(this.#url, { ...this.#options, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
+    const subscriber = new Redis(this.#url, { ...this.#options, enableOfflineQueue: true, enableAutoPipelining: false, maxRetriesPerRequest: null, commandTimeout: undefined });
     let readyBefore = false;
     subscriber.on('error', () => undefined);
     subscriber.on('ready', () => {

@@ -159,11 +159,12 @@ export class ReplicaLock {
     }
     clearInterval(renew);
     const payload = this.#cache.encode(names.entry, value);
-    const stored = await this.#connection.run(
-      (c) =>
-        c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, `set ${namespace} ${hash}`, token) as Promise<number>,
-    );
-    return { value, version: stored.ok && stored.value > 0 ? stored.value : version, source: 'fetched' };
+    // Not awaited: the person's answer is here, and a write without `force` keeps `version` (or is
+    // dropped for a newer one, which the floor then announces). Commands on one connection run in
+    // order, so this replica's next command sees the answer stored; other replicas are woken by its
+    // event. `run` never rejects, and a failed write leaves the lock to expire, as a dead holder's would.
+    void this.#connection.run((c) => c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, `set ${namespace} ${hash}`, token));
+    return { value, version, source: 'fetched' };
   }
 
   #listen(): void {
