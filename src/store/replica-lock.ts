@@ -158,7 +158,7 @@ export class ReplicaLock {
       throw error;
     }
     clearInterval(renew);
-    const payload = this.#cache.encode(names.entry, value);
+    const payload = this.#cache.encode(names.entry, value, { version, ttlMs });
     const stored = await this.#connection.run(
       (c) =>
         c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, `set ${namespace} ${hash}`, token) as Promise<number>,
