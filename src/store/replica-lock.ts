@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eventsChannel, parseEvent } from './events.js';
+import { eventsChannel, readEvent } from './events.js';
 import type { RedisConnection } from './redis-connection.js';
 import { SET_IF_NEWER_LUA, type SharedCache } from './shared-cache.js';
 
@@ -154,21 +154,21 @@ export class ReplicaLock {
       value = await fetch();
     } catch (error) {
       clearInterval(renew);
-      await this.#connection.run((c) => c.eval(FAIL_LUA, 1, names.lock, token, channel, `fail ${namespace} ${hash}`));
+      await this.#connection.run((c) => c.eval(FAIL_LUA, 1, names.lock, token, channel, this.#cache.keys.signEvent(`fail ${namespace} ${hash}`)));
       throw error;
     }
     clearInterval(renew);
     const payload = this.#cache.encode(names.entry, value, { version, ttlMs });
     const stored = await this.#connection.run(
       (c) =>
-        c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, `set ${namespace} ${hash}`, token) as Promise<number>,
+        c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, this.#cache.keys.signEvent(`set ${namespace} ${hash} ${Math.floor(version)}`), token) as Promise<number>,
     );
     return { value, version: stored.ok && stored.value > 0 ? stored.value : version, source: 'fetched' };
   }
 
   #listen(): void {
     this.#unsubscribe ??= this.#connection.subscribe(eventsChannel(this.#cache.keys.prefix), (message) => {
-      const event = parseEvent(message);
+      const event = readEvent(this.#cache.keys, message, this.#clock());
       if (!event) return;
       const wakes = this.#waiters.get(`${event.namespace} ${event.hash}`);
       if (wakes) for (const wake of [...wakes]) wake();

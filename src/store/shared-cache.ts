@@ -30,7 +30,8 @@ const MAX_VERSION_AHEAD_MS = 5 * 60_000;
 /**
  * Write-if-newer, expiry and announcement in one step, so that readers never see a value without its
  * TTL, an older fetch finishing late never overwrites a newer answer, and the `set` event is published
- * only once the value can be read (see invalidation.ts). Returns the version stored, or 0 when a newer
+ * only once the value can be read (see invalidation.ts); ARGV[6] is the signed event, made for
+ * version ARGV[1], the only version this writes. Returns the version stored, or 0 when a newer
  * one was already there; with ARGV[4] '1' (a Refresh), minus the newer version, so the caller can seal
  * its payload with the version above it and write again ('2': write whatever is there). Versions stay
  * below 2^53 and 14 digits, so Lua prints them exactly.
@@ -44,7 +45,7 @@ if cur and cur >= v and ARGV[4] ~= '2' then
 end
 redis.call('HSET', KEYS[1], 'v', v, 'd', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', ARGV[5], ARGV[6] .. ' ' .. string.format('%d', v))
+redis.call('PUBLISH', ARGV[5], ARGV[6])
 return v
 `;
 
@@ -99,7 +100,7 @@ export class SharedCache {
     for (let attempt = 0; attempt < 3; attempt++) {
       const payload = this.encode(name, value, { version: v, ttlMs });
       const result = await this.#connection.run(
-        (c) => c.eval(SET_IF_NEWER_LUA, 1, name, v, payload, Math.max(1, Math.ceil(ttlMs)), mode, eventsChannel(this.keys.prefix), `set ${namespace} ${hash}`) as Promise<number>,
+        (c) => c.eval(SET_IF_NEWER_LUA, 1, name, v, payload, Math.max(1, Math.ceil(ttlMs)), mode, eventsChannel(this.keys.prefix), this.keys.signEvent(`set ${namespace} ${hash} ${v}`)) as Promise<number>,
       );
       if (!result.ok) return undefined;
       if (result.value >= 0) return result.value > 0 ? result.value : undefined;

@@ -122,12 +122,13 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
     const own = await t.ownRedis();
     const [ra, rb] = [await open({ url: own.url }), await open({ url: own.url })];
     // The first release waits until the late SET is surely visible, so the test sees it land, then go.
-    const a = new SharedReplayMemory({ connection: ra.connection, keys: ra.keys, local: new MemoryReplayStore(), windowMs: 600_000, releaseRetryMs: [4000, 1000, 1000, 1000] });
+    const a = new SharedReplayMemory({ connection: ra.connection, keys: ra.keys, local: new MemoryReplayStore(), windowMs: 600_000, releaseRetryMs: [6000, 1000, 1000, 1000] });
     const b = replay(rb);
     const admin = inspector(own.url);
     try {
-      const sleeping = admin.debug('SLEEP', '1').catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 50));
+      await admin.ping(); // connected, so the sleep starts now
+      const sleeping = admin.debug('SLEEP', '2').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
       expect(await a.claimOnce('log-view|late')).toBe('unconfirmed');
       await sleeping;
       // The SET landed once Redis woke up; until it is released, the other replica sees a repeat.
