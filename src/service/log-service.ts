@@ -10,6 +10,7 @@ import type { AuditLog, LogAuditOutcome } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import { within } from '../within.js';
 import type { Caches } from './caches.js';
+import { claimOnce, LogOnceUnconfirmedError, type ClaimingStore } from './log-once.js';
 import type { CardData, Refusal, Requester } from './outcomes.js';
 
 /** Why a log was refused before anything was sent: a lookup's refusals, logging turned off, or not in SLACK_ALLOWED_LOGGERS. */
@@ -37,8 +38,7 @@ export interface LogSubmission {
 type MaybeAsync<T> = T | Promise<T>;
 
 /** The replay store's shape (memory or Redis): shared by replicas when Redis is configured. */
-export interface OnceStore {
-  firstSeen(key: string): MaybeAsync<boolean>;
+export interface OnceStore extends ClaimingStore {
   /** Absent: a write that failed cleanly can be tried again only after the window. */
   forget?(key: string): MaybeAsync<void>;
 }
@@ -119,9 +119,12 @@ export class LogService {
       }
       keys = onceKeys(requester, viewId, entry);
       for (const [i, key] of keys.entries()) {
-        if (!(await this.#o.once.firstSeen(key))) {
+        const claim = await claimOnce(this.#o.once, key);
+        if (claim !== 'first') {
           // The keys claimed here are this attempt's: the first attempt holds the others.
           keys = keys.slice(0, i);
+          // Fail closed: another replica may be sending this very form; released below, nothing sent.
+          if (claim === 'unconfirmed') throw new LogOnceUnconfirmedError();
           await this.#forget(keys);
           done('denied');
           return { kind: 'duplicate' };
@@ -142,7 +145,8 @@ export class LogService {
       }
       // Nothing was recorded: the same entry may be sent again once fixed or once Luminate is back.
       await this.#forget(keys);
-      if (error instanceof LuminateError) this.#o.logger.warn('logInteraction failed; nothing was recorded', { error, identifierKind: identifier.kind });
+      if (error instanceof LogOnceUnconfirmedError) this.#o.logger.warn('the log-once guard could not be confirmed in Redis; nothing was sent', { identifierKind: identifier.kind });
+      else if (error instanceof LuminateError) this.#o.logger.warn('logInteraction failed; nothing was recorded', { error, identifierKind: identifier.kind });
       else this.#o.logger.error('log failed unexpectedly', { error, identifierKind: identifier.kind });
       done('failed');
       return { kind: 'failed', identifier, error };

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { eventsChannel, parseEvent } from './events.js';
+import { eventsChannel, readEvent } from './events.js';
 import type { KeyNamer } from './keys.js';
 import type { RedisConnection } from './redis-connection.js';
 
@@ -41,9 +41,12 @@ export class Invalidation {
     floorTtlMs,
     maxFloors = 100_000,
     onResync,
+    clock = Date.now,
   }: {
     connection: RedisConnection;
     keys: KeyNamer;
+    /** Versions far ahead of it are refused (see events.ts). */
+    clock?: () => number;
     /** How long a floor is kept: the first level's TTL, after which any entry it guards is gone anyway. */
     floorTtlMs: number;
     maxFloors?: number;
@@ -54,7 +57,7 @@ export class Invalidation {
     this.#keys = keys;
     this.#floors = new LRUCache<string, number>({ max: maxFloors, ttl: Math.max(1, floorTtlMs) });
     this.#unsubscribe = connection.subscribe(eventsChannel(keys.prefix), (message) => {
-      const event = parseEvent(message);
+      const event = readEvent(keys, message, clock());
       if (event?.kind === 'set') this.#raise(event.namespace, event.hash, event.version);
     });
     this.#unresync = connection.onResync(() => {
@@ -85,7 +88,7 @@ export class Invalidation {
    */
   async drop(namespace: string, hash: string, version: number): Promise<void> {
     this.#raise(namespace, hash, version);
-    await this.#connection.run((c) => c.eval(DROP_LUA, 1, this.#keys.name(namespace, hash), eventsChannel(this.#keys.prefix), `set ${namespace} ${hash} ${Math.floor(version)}`));
+    await this.#connection.run((c) => c.eval(DROP_LUA, 1, this.#keys.name(namespace, hash), eventsChannel(this.#keys.prefix), this.#keys.signEvent(`set ${namespace} ${hash} ${Math.floor(version)}`)));
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Secrets for the shared store, derived so that every replica of one deployment gets the same ones
@@ -15,12 +15,15 @@ export interface StoreSecrets {
   keyHashSecret: Buffer;
   /** AES-256-GCM key for cached values, or undefined to store them as JSON. */
   valueKey: Buffer | undefined;
+  /** HMAC-SHA256 key that signs the replicas' pub/sub events: anyone else may publish on a shared Redis. */
+  eventSecret: Buffer;
 }
 
 export function deriveStoreSecrets({ cacheEncryptionKey, luminateApiKey }: { cacheEncryptionKey: Buffer | undefined; luminateApiKey: string }): StoreSecrets {
   const root = cacheEncryptionKey ?? Buffer.from(luminateApiKey, 'utf8');
   return {
     keyHashSecret: hkdf(root, 'luminate-bot redis key names v1'),
+    eventSecret: hkdf(root, 'luminate-bot redis events hmac v1'),
     valueKey: cacheEncryptionKey && hkdf(cacheEncryptionKey, 'luminate-bot redis values aes-256-gcm v1'),
   };
 }
@@ -29,14 +32,38 @@ function hkdf(root: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), info, 32));
 }
 
-/** `prefix + namespace + ':' + hex HMAC`: the name of one entry, the same on every replica. */
+/**
+ * `prefix + namespace + ':' + hex HMAC`: the name of one entry, the same on every replica; and the
+ * signature of the events replicas publish under that prefix.
+ */
 export class KeyNamer {
   readonly prefix: string;
   readonly #secret: Buffer;
+  readonly #eventSecret: Buffer;
 
-  constructor({ prefix, keyHashSecret }: { prefix: string; keyHashSecret: Buffer }) {
+  constructor({ prefix, keyHashSecret, eventSecret }: { prefix: string; keyHashSecret: Buffer; eventSecret: Buffer }) {
     this.prefix = prefix;
     this.#secret = keyHashSecret;
+    this.#eventSecret = eventSecret;
+  }
+
+  /** `text` and its MAC (bound to this prefix), as published: only replicas of this deployment can make one. */
+  signEvent(text: string): string {
+    return `${text} ${this.#eventMac(text).toString('base64url')}`;
+  }
+
+  /** The text of a message {@link signEvent} made, or undefined for anything else (unsigned, altered, foreign). */
+  openEvent(message: string): string | undefined {
+    const cut = message.lastIndexOf(' ');
+    if (cut < 0) return undefined;
+    const text = message.slice(0, cut);
+    const mac = Buffer.from(message.slice(cut + 1), 'base64url');
+    const expected = this.#eventMac(text);
+    return mac.length === expected.length && timingSafeEqual(mac, expected) ? text : undefined;
+  }
+
+  #eventMac(text: string): Buffer {
+    return createHmac('sha256', this.#eventSecret).update(this.prefix).update('\0').update(text).digest();
   }
 
   /** The keyed hash of a normalised lookup (the caller normalises: lower-cased email and so on). */

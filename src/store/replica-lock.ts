@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eventsChannel, parseEvent } from './events.js';
+import { eventsChannel, readEvent } from './events.js';
 import type { RedisConnection } from './redis-connection.js';
 import { SET_IF_NEWER_LUA, type SharedCache } from './shared-cache.js';
 
@@ -154,22 +154,23 @@ export class ReplicaLock {
       value = await fetch();
     } catch (error) {
       clearInterval(renew);
-      await this.#connection.run((c) => c.eval(FAIL_LUA, 1, names.lock, token, channel, `fail ${namespace} ${hash}`));
+      await this.#connection.run((c) => c.eval(FAIL_LUA, 1, names.lock, token, channel, this.#cache.keys.signEvent(`fail ${namespace} ${hash}`)));
       throw error;
     }
     clearInterval(renew);
-    const payload = this.#cache.encode(names.entry, value);
+    const payload = this.#cache.encode(names.entry, value, { version, ttlMs });
     // Not awaited: the person's answer is here, and a write without `force` keeps `version` (or is
     // dropped for a newer one, which the floor then announces). Commands on one connection run in
     // order, so this replica's next command sees the answer stored; other replicas are woken by its
     // event. `run` never rejects, and a failed write leaves the lock to expire, as a dead holder's would.
-    void this.#connection.run((c) => c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, `set ${namespace} ${hash}`, token));
+    const event = this.#cache.keys.signEvent(`set ${namespace} ${hash} ${Math.floor(version)}`);
+    void this.#connection.run((c) => c.eval(COMPLETE_LUA, 2, names.entry, names.lock, version, payload, Math.max(1, Math.ceil(ttlMs)), '0', channel, event, token));
     return { value, version, source: 'fetched' };
   }
 
   #listen(): void {
     this.#unsubscribe ??= this.#connection.subscribe(eventsChannel(this.#cache.keys.prefix), (message) => {
-      const event = parseEvent(message);
+      const event = readEvent(this.#cache.keys, message, this.#clock());
       if (!event) return;
       const wakes = this.#waiters.get(`${event.namespace} ${event.hash}`);
       if (wakes) for (const wake of [...wakes]) wake();

@@ -43,7 +43,7 @@ export class ReplicaStore {
   constructor(options: ReplicaStoreOptions) {
     const connection = new RedisConnection({ url: options.url, logger: options.logger, name: `luminate-bot:${options.replicaId}` });
     const secrets = deriveStoreSecrets({ cacheEncryptionKey: options.cacheEncryptionKey, luminateApiKey: options.luminateApiKey });
-    const keys = new KeyNamer({ prefix: options.keyPrefix, keyHashSecret: secrets.keyHashSecret });
+    const keys = new KeyNamer({ prefix: options.keyPrefix, keyHashSecret: secrets.keyHashSecret, eventSecret: secrets.eventSecret });
     const cache = new SharedCache({ connection, keys, valueKey: secrets.valueKey });
     const resyncs = new Set<() => void>();
     const invalidation = new Invalidation({ connection, keys, floorTtlMs: options.firstLevelTtlMs, onResync: () => resyncs.forEach((r) => r()) });

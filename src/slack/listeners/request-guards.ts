@@ -3,9 +3,11 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { replayKey, type ReplayStore } from '../../access/replay-guard.js';
 import type { AuditLog, Surface } from '../../observability/audit.js';
 import { CARD_ACTIONS } from '../render/action-ids.js';
+import { LOG_FORM } from '../render/log-form.js';
 import { otherWorkspaceMessage } from '../render/refusal-messages.js';
 import type { Logger } from '../../observability/logger.js';
 import { originOf, type ResponseUrls } from '../response-url.js';
+import { LOG_SHORTCUT_CALLBACK_ID } from './shortcuts/log-shortcut.js';
 
 /** The workspace (and Enterprise Grid org) the bot token belongs to, from `auth.test`. */
 export interface OwnWorkspace {
@@ -47,7 +49,11 @@ export function workspaceGuard(own: () => OwnWorkspace | undefined, audit: Audit
     const enterprise = enterpriseOf(body);
     if (workspace && team === workspace.teamId && (enterprise === null || enterprise === workspace.enterpriseId)) return args.next();
     logger.warn('refused a request from another workspace', { team, enterprise });
-    audit.lookup({ user: userOf(body) ?? '', team, channel: channelOf(body), surface: surfaceOf(body), interactionId: null, identifierKind: null, outcome: 'denied', cached: false, ms: 0 });
+    const who = { user: userOf(body) ?? '', team, channel: channelOf(body), identifierKind: null, outcome: 'denied', ms: 0 } as const;
+    // An attempt to write is audited as one (interaction.log), so whoever watches logging sees it.
+    const log = logSurfaceOf(body);
+    if (log) audit.log({ ...who, surface: log, typeId: null });
+    else audit.lookup({ ...who, surface: surfaceOf(body), interactionId: null, cached: false });
     const ack = (args as { ack?: Ack }).ack;
     // Only a command's ack can carry a message; every other payload type takes an empty one.
     await ack?.(typeof body.command === 'string' ? { response_type: 'ephemeral', ...otherWorkspaceMessage() } : undefined);
@@ -61,6 +67,13 @@ const teamOf = (body: Body) => str(body.team_id) ?? str(field(body.team, 'id'));
 const enterpriseOf = (body: Body) => str(body.enterprise_id) ?? str(field(body.enterprise, 'id'));
 const userOf = (body: Body) => str(body.user_id) ?? str(field(body.user, 'id'));
 const channelOf = (body: Body) => str(body.channel_id) ?? str(field(body.channel, 'id'));
+
+/** The log shortcut and the log form, by the callback id Slack echoes back; undefined for everything else. */
+function logSurfaceOf(body: Body): Extract<Surface, 'log_shortcut' | 'log_form'> | undefined {
+  if (body.type === 'message_action' && body.callback_id === LOG_SHORTCUT_CALLBACK_ID) return 'log_shortcut';
+  if ((body.type === 'view_submission' || body.type === 'view_closed') && field(body.view, 'callback_id') === LOG_FORM.callbackId) return 'log_form';
+  return undefined;
+}
 
 function surfaceOf(body: Body): Surface {
   if (typeof body.command === 'string') return 'command';

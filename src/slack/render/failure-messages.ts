@@ -1,5 +1,6 @@
 import { LuminateApiError, LuminateBadResponseError, LuminateCircuitOpenError, LuminateError, LuminateNotVisibleError, LuminateTimeoutError, LuminateWriteUncertainError } from '../../luminate/errors.js';
 import { formatIdentifier, type ConstituentIdentifier, type InteractionRequest } from '../../luminate/identifiers.js';
+import { LogOnceUnconfirmedError } from '../../service/log-once.js';
 import type { RefreshFailure } from '../../service/outcomes.js';
 import { notice, type SlackMessage } from './message.js';
 import { describeAge, mrkdwn } from './mrkdwn.js';
@@ -201,6 +202,9 @@ export function describeLogFailure(error: unknown, identifier: ConstituentIdenti
   const nothing = 'Nothing was logged.';
   const at = (field: 'donor' | 'type' | null, headline: string, action: string, inline: string): LogFailureDescription => ({ field, headline: `${headline} ${nothing}`, action, inline });
   if (error instanceof LuminateWriteUncertainError) throw new TypeError('an uncertain write is not a failure: it may have been logged');
+  if (error instanceof LogOnceUnconfirmedError) {
+    return at(null, 'Logging is briefly unavailable (the bot can’t make sure it logs only once).', 'Try again in a minute.', 'Logging is briefly unavailable (the bot can’t make sure it logs only once): try again in a minute.');
+  }
   if (error instanceof LuminateApiError) {
     switch (error.reason) {
       case 'no_constituent':

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeWithRedis, eventually } from '../../support/redis.js';
-import { useReplicas, type Replica } from './replica.js';
+import { randomKey, useReplicas, type Replica } from './replica.js';
 
 const NS = 'interaction';
 
@@ -61,6 +61,26 @@ describeWithRedis('Invalidation (real Redis, two connections)', () => {
     expect(next).toEqual({ value: 'v2', version: refreshed.version });
     l1b.put(hash, next.value, next.version);
     expect(l1b.get(hash)).toBe('v2');
+  });
+
+  it('ignores events that are unsigned, signed by another deployment, or far ahead of its clock', async () => {
+    const a = await open();
+    const b = await open();
+    await subscribed(a, b);
+    const other = await open({ cacheEncryptionKey: randomKey(), prefix: a.keys.prefix });
+    const hash = a.cache.hash(NS, 'email|jane@example.org|7');
+    const heard: number[] = [];
+    b.invalidation.onDrop((_ns, h, version) => void (h === hash && heard.push(version)));
+    const channel = `${a.keys.prefix}events`;
+    const ahead = Date.now() + 10 * 60_000;
+    await t.redis.publish(channel, `set ${NS} ${hash} 9999999999999`);
+    await t.redis.publish(channel, other.keys.signEvent(`set ${NS} ${hash} 8000`));
+    await t.redis.publish(channel, a.keys.signEvent(`set ${NS} ${hash} ${ahead}`));
+    await t.redis.publish(channel, `${a.keys.signEvent(`set ${NS} ${hash} 7000`).slice(0, -2)}AA`);
+    await t.redis.publish(channel, a.keys.signEvent(`set ${NS} ${hash} 6000`));
+    await eventually(() => heard.length > 0, 'the signed event');
+    expect(heard).toEqual([6000]);
+    expect(b.invalidation.accepts(NS, hash, 6000)).toBe(true);
   });
 
   it('drop() deletes the shared answer and makes other replicas forget theirs', async () => {

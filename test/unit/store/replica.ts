@@ -27,7 +27,7 @@ export function replica({
   const logger = recordingLogger();
   const connection = new RedisConnection({ url, logger, probeIntervalMs: 100 });
   const secrets = deriveStoreSecrets({ cacheEncryptionKey, luminateApiKey: API_KEY });
-  const keys = new KeyNamer({ prefix, keyHashSecret: secrets.keyHashSecret });
+  const keys = new KeyNamer({ prefix, keyHashSecret: secrets.keyHashSecret, eventSecret: secrets.eventSecret });
   const cache = new SharedCache({ connection, keys, valueKey: secrets.valueKey });
   const lock = new ReplicaLock({ connection, cache, ...(lockTtlMs ? { lockTtlMs } : {}) });
   const invalidation = new Invalidation({ connection, keys, floorTtlMs: 60_000, onResync });

@@ -82,6 +82,36 @@ describeWithRedis('SharedCache (real Redis)', () => {
     expect(await a.cache.get('interaction', hash)).toBeUndefined();
   });
 
+  it('seals the version and expiry with an encrypted value: a replayed, re-versioned or expired entry is a miss, and deleted', async () => {
+    const a = await open({ cacheEncryptionKey: randomKey() });
+    const hash = a.cache.hash('interaction', 'sealed');
+    const name = a.keys.name('interaction', hash);
+    expect(await a.cache.set('interaction', hash, 'new', { ttlMs: 10_000, version: 2000 })).toBe(2000);
+    // A Refresh above the stored version: sealed with the version it takes, so it reads back.
+    expect(await a.cache.set('interaction', hash, 'refreshed', { ttlMs: 10_000, version: 1500, force: true })).toBe(2001);
+    expect(await a.cache.get('interaction', hash)).toEqual({ value: 'refreshed', version: 2001 });
+
+    // The same ciphertext put back with another `v` (and no TTL): a miss, removed so writes land again.
+    const captured = (await t.redis.hget(name, 'd'))!;
+    await t.redis.del(name);
+    await t.redis.hset(name, 'v', '2002', 'd', captured);
+    expect(await a.cache.get('interaction', hash)).toBeUndefined();
+    expect(await t.redis.exists(name)).toBe(0);
+
+    // Past its sealed expiry, with its own `v` and no TTL: a miss.
+    expect(await a.cache.set('interaction', hash, 'short', { ttlMs: 1, version: 3000 })).toBe(3000);
+    const short = (await t.redis.hget(name, 'd'))!;
+    await new Promise((r) => setTimeout(r, 50));
+    await t.redis.hset(name, 'v', '3000', 'd', short);
+    expect(await a.cache.get('interaction', hash)).toBeUndefined();
+
+    // A version far ahead of any replica's clock holds back ordinary writes until read as a miss; a Refresh replaces it.
+    await t.redis.hset(name, 'v', '9999999999999', 'd', captured);
+    expect(await a.cache.set('interaction', hash, 'ordinary', { ttlMs: 10_000, version: 4000 })).toBeUndefined();
+    expect(await a.cache.set('interaction', hash, 'refreshed again', { ttlMs: 10_000, version: 4000, force: true })).toBe(4000);
+    expect(await a.cache.get('interaction', hash)).toEqual({ value: 'refreshed again', version: 4000 });
+  });
+
   it('misses and skips writes without throwing while Redis is down, and works again when it is back', async () => {
     const own = await t.ownRedis();
     const a = await open({ url: own.url });

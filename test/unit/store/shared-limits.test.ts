@@ -101,4 +101,44 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
     expect(await a.firstSeen('k1')).toBe(true);
     expect(await a.firstSeen('k1')).toBe(false);
   });
+
+  it('claims a log once across replicas, and fails closed (holding nothing) when Redis is down', async () => {
+    const [a, b] = [replay(await open()), replay(await open())];
+    expect(await a.claimOnce('log-view|x')).toBe('first');
+    expect(await b.claimOnce('log-view|x')).toBe('repeat');
+    expect(await a.claimOnce('log-view|x')).toBe('repeat');
+
+    const own = await t.ownRedis();
+    const r = await open({ url: own.url });
+    const c = replay(r);
+    await own.stop();
+    await eventually(() => r.connection.status() === 'down', 'the outage to be noticed');
+    expect(await c.claimOnce('log-view|y')).toBe('unconfirmed');
+    // Not remembered locally either: the person's retry is not a "repeat" of a log never sent.
+    expect(await c.claimOnce('log-view|y')).toBe('unconfirmed');
+  });
+
+  it('releases a log claim that reached a slow Redis after its timeout, so the retry on any replica is first', async () => {
+    const own = await t.ownRedis();
+    const [ra, rb] = [await open({ url: own.url }), await open({ url: own.url })];
+    // The first release waits until the late SET is surely visible, so the test sees it land, then go.
+    const a = new SharedReplayMemory({ connection: ra.connection, keys: ra.keys, local: new MemoryReplayStore(), windowMs: 600_000, releaseRetryMs: [6000, 1000, 1000, 1000] });
+    const b = replay(rb);
+    const admin = inspector(own.url);
+    try {
+      await admin.ping(); // connected, so the sleep starts now
+      const sleeping = admin.debug('SLEEP', '2').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await a.claimOnce('log-view|late')).toBe('unconfirmed');
+      await sleeping;
+      // The SET landed once Redis woke up; until it is released, the other replica sees a repeat.
+      await eventually(() => ra.connection.status() === 'up' && rb.connection.status() === 'up', 'both to see Redis again', 15_000);
+      expect(await keysUnder(admin, t.prefix)).toHaveLength(1);
+      expect(await b.claimOnce('log-view|late')).toBe('repeat');
+      await eventually(async () => (await keysUnder(admin, t.prefix)).length === 0, 'the late claim to be released', 15_000);
+      expect(await b.claimOnce('log-view|late')).toBe('first');
+    } finally {
+      admin.disconnect();
+    }
+  });
 });
