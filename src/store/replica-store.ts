@@ -1,7 +1,4 @@
-import { MemoryReplayStore, REPLAY_WINDOW_MS } from '../access/replay-guard.js';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { SecondLevel, SecondLevelEntry } from '../service/second-level.js';
+import type { SecondLevel, SecondLevelEntry } from './second-level.js';
 import { Invalidation } from './invalidation.js';
 import { deriveStoreSecrets, KeyNamer } from './keys.js';
 import { RedisConnection, type RedisStatus, type StoreLogger } from './redis-connection.js';
@@ -71,24 +68,6 @@ export class ReplicaStore {
         return () => resyncs.delete(listener);
       },
     };
-  }
-
-  /** The store a deployment's config asks for, or undefined without REDIS_URL (each process then keeps its own, in memory). */
-  static fromConfig(config: Config, logger: StoreLogger, clock: Clock = Date.now): ReplicaStore | undefined {
-    const { url, keyPrefix, cacheEncryptionKey } = config.redis;
-    if (url === undefined) return undefined;
-    return new ReplicaStore({
-      url,
-      keyPrefix,
-      cacheEncryptionKey,
-      luminateApiKey: config.luminate.apiKey,
-      replicaId: config.replicaId,
-      logger,
-      firstLevelTtlMs: config.cache.ttlSeconds * 1000,
-      lookupsPerMinute: config.access.lookupsPerMinute,
-      localReplays: new MemoryReplayStore({ clock }),
-      replayWindowMs: REPLAY_WINDOW_MS,
-    });
   }
 
   status(): RedisStatus {

@@ -1,5 +1,5 @@
 /**
- * What the caches need of a store shared by replicas (implemented over Redis in src/store/): a second
+ * What the caches need of a store shared by replicas (implemented over Redis by replica-store.ts; the port sits here so service/ depends on store/, never the reverse): a second
  * level behind each replica's in-process first level. Every method copes with the store being away by
  * itself (reads miss, writes are skipped, a lookup fetches on its own), so the caches never branch on it.
  */
