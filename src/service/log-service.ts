@@ -136,7 +136,7 @@ export class LogService {
       if (error instanceof LuminateWriteUncertainError) {
         // The guard stays: trying again could record it twice.
         this.#o.logger.warn('logInteraction may or may not have been recorded', { error, identifierKind: identifier.kind, cause: error.uncertainCause });
-        this.#lists([identifier]);
+        await this.#lists([identifier]);
         done('uncertain');
         return { kind: 'uncertain', identifier, error };
       }
@@ -175,7 +175,7 @@ export class LogService {
   async #findNew(entry: InteractionToLog, sentAt: number, consId: string | null): Promise<{ card: CardData | null; donor?: Constituent; consId: string | null }> {
     const { caches, luminate, logger } = this.#o;
     const { identifier } = entry;
-    this.#lists([identifier, ...(consId ? [consIdentifier(consId)] : [])]);
+    await this.#lists([identifier, ...(consId ? [consIdentifier(consId)] : [])]);
     const donor = caches.donors ? caches.donors.inGrace(caches.donors.read(identifier)) : Promise.resolve(undefined);
     let row: InteractionSummary | undefined;
     try {
@@ -188,7 +188,7 @@ export class LogService {
     const named = await donor.catch(() => undefined);
     const known = consId ?? row?.consId ?? named?.consId ?? (identifier.kind === 'cons' ? identifier.consId : null);
     // The same donor's lists cached under their other names (asked for by cons: or by email).
-    this.#lists([...(known && known !== consId ? [consIdentifier(known)] : []), ...(named?.email ? [{ kind: 'email', email: named.email } as const] : [])]);
+    await this.#lists([...(known && known !== consId ? [consIdentifier(known)] : []), ...(named?.email ? [{ kind: 'email', email: named.email } as const] : [])]);
     if (!row) return { card: null, donor: named, consId: known };
     const fetchedAt = this.#clock();
     try {
@@ -200,8 +200,9 @@ export class LogService {
     }
   }
 
-  #lists(identifiers: ConstituentIdentifier[]): void {
-    this.#o.caches.lists.dropDonor(identifiers);
+  /** Never rejects: with a shared level, resolves once every replica can know the donor's lists are stale. */
+  #lists(identifiers: ConstituentIdentifier[]): Promise<void> {
+    return identifiers.length === 0 ? Promise.resolve() : this.#o.caches.lists.dropDonor(identifiers);
   }
 
   async #forget(keys: readonly string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import type { SecondLevel, SecondLevelEntry } from './second-level.js';
+import { SharedGenerations } from './generations.js';
 import { Invalidation } from './invalidation.js';
 import { deriveStoreSecrets, KeyNamer } from './keys.js';
 import { RedisConnection, type RedisStatus, type StoreLogger } from './redis-connection.js';
@@ -36,6 +37,7 @@ export class ReplicaStore {
   readonly #connection: RedisConnection;
   readonly #lock: ReplicaLock;
   readonly #invalidation: Invalidation;
+  readonly #generations: SharedGenerations;
 
   constructor(options: ReplicaStoreOptions) {
     const connection = new RedisConnection({ url: options.url, logger: options.logger, name: `luminate-bot:${options.replicaId}` });
@@ -48,6 +50,8 @@ export class ReplicaStore {
     this.#connection = connection;
     this.#lock = lock;
     this.#invalidation = invalidation;
+    const generations = new SharedGenerations({ connection, keys, entryTtlMs: options.firstLevelTtlMs });
+    this.#generations = generations;
     this.rateLimit = new SharedLookupRateLimit({ perMinute: options.lookupsPerMinute, connection, keys });
     this.replays = new SharedReplayMemory({ connection, keys, local: options.localReplays, windowMs: options.replayWindowMs });
     this.secondLevel = {
@@ -67,6 +71,7 @@ export class ReplicaStore {
         resyncs.add(listener);
         return () => resyncs.delete(listener);
       },
+      generations,
     };
   }
 
@@ -82,6 +87,7 @@ export class ReplicaStore {
   async close(): Promise<void> {
     this.#lock.close();
     this.#invalidation.close();
+    this.#generations.close();
     await this.#connection.close();
   }
 }
