@@ -71,8 +71,8 @@ const FIND_ROWS = 10;
 const CLOCK_SLACK_MS = 10 * 60_000;
 
 /**
- * "Log to Luminate": access, then SLACK_ALLOWED_LOGGERS, then the rate limit, then the
- * exactly-once guard, then the one write, then finding what was written and dropping the donor's
+ * "Log to Luminate": access, then SLACK_ALLOWED_LOGGERS, then the exactly-once guard, then the
+ * rate limit, then the one write, then finding what was written and dropping the donor's
  * cached lists. One audit line per attempt, without the donor, the subject or the note.
  */
 export class LogService {
@@ -95,7 +95,7 @@ export class LogService {
    */
   async refusalBeforeForm(requester: Requester, { withinMs }: { withinMs?: number } = {}): Promise<LogRefusal | undefined> {
     const started = this.#clock();
-    const refusal = await this.#refusal(requester, withinMs, false);
+    const refusal = await this.#refusal(requester, withinMs, 'peek');
     if (refusal) this.#audit(requester, null, 'denied', this.#clock() - started);
     return refusal;
   }
@@ -112,7 +112,7 @@ export class LogService {
     const { identifier } = entry;
     let keys: string[] = [];
     try {
-      const refusal = await this.#refusal(requester, undefined, true);
+      const refusal = await this.#refusal(requester, undefined, 'skip');
       if (refusal) {
         done('denied');
         return { kind: 'refused', refusal };
@@ -123,9 +123,18 @@ export class LogService {
           // The keys claimed here are this attempt's: the first attempt holds the others.
           keys = keys.slice(0, i);
           await this.#forget(keys);
+          // `denied` also covers "already sent" (README's audit table): issue 14's outcomes have no other.
           done('denied');
           return { kind: 'duplicate' };
         }
+      }
+      // Counted only once the guard let it through: a double click costs no lookup.
+      const limited = await this.#rate(requester, 'take');
+      if (limited) {
+        await this.#forget(keys);
+        keys = [];
+        done('denied');
+        return { kind: 'refused', refusal: limited };
       }
       const sentAt = this.#clock();
       const logged = await this.#o.luminate.logInteraction(entry);
@@ -149,8 +158,9 @@ export class LogService {
     }
   }
 
-  async #refusal(requester: Requester, withinMs: number | undefined, take: boolean): Promise<LogRefusal | undefined> {
-    const { enabled, access, loggers, rateLimit } = this.#o;
+  /** Access, then loggers, then the rate limit: `peek` to open the form, `skip` when the log takes its token later. */
+  async #refusal(requester: Requester, withinMs: number | undefined, rate: 'peek' | 'skip'): Promise<LogRefusal | undefined> {
+    const { enabled, access, loggers } = this.#o;
     if (!enabled) return { kind: 'logging_disabled' };
     const decide = async (): Promise<AccessDecision> => {
       const lookup = await access.check(requester);
@@ -163,9 +173,14 @@ export class LogService {
       if (decision.reason === 'user' && access.peek(requester)?.allowed) return { kind: 'not_a_logger' };
       return { kind: 'denied', reason: decision.reason };
     }
-    const rate = take ? await rateLimit.take(requester.userId) : await rateLimit.peek(requester.userId);
-    if (rate.allowed) return undefined;
-    return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: rate.retryAfterMs };
+    return rate === 'skip' ? undefined : this.#rate(requester, rate);
+  }
+
+  async #rate(requester: Requester, how: 'peek' | 'take'): Promise<LogRefusal | undefined> {
+    const { rateLimit } = this.#o;
+    const decision = how === 'take' ? await rateLimit.take(requester.userId) : await rateLimit.peek(requester.userId);
+    if (decision.allowed) return undefined;
+    return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: decision.retryAfterMs };
   }
 
   /**

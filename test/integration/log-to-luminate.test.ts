@@ -251,3 +251,22 @@ describe('Log to Luminate: who may', () => {
     expect(system.luminate.logCount).toBe(2);
   });
 });
+
+describe('Log to Luminate: a double submit and the rate limit', () => {
+  const system = useStandInSystem({ env: { LUMINATE_LOGGING_ENABLED: 'true', LOOKUP_RATE_PER_MINUTE: '2' } });
+
+  it('costs no lookup for a form sent twice: the exactly-once guard answers before the limit counts', async () => {
+    await submit(system, { user: 'U0TWICE', subject: 'First', viewId: 'V0TWICE1' });
+    await threadAnswer(system);
+    const again = await submit(system, { user: 'U0TWICE', subject: 'First', viewId: 'V0TWICE1' });
+    expect(JSON.stringify(again.view)).toContain('already sent');
+    // The second of this minute's two lookups is still there.
+    await submit(system, { user: 'U0TWICE', subject: 'Second', viewId: 'V0TWICE2' });
+    await threadAnswer(system, 2);
+    expect(system.luminate.logCount).toBe(2);
+    expect(logAudits(system).map((a) => a.outcome)).toEqual(['logged', 'denied', 'logged']);
+    const third = await submit(system, { user: 'U0TWICE', subject: 'Third', viewId: 'V0TWICE3' });
+    expect(JSON.stringify(third.view)).toContain('lookups in the last minute');
+    expect(system.luminate.logCount).toBe(2);
+  });
+});
