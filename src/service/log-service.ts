@@ -32,6 +32,11 @@ export interface LogSubmission {
   /** The modal's view id: one form logs at most once. */
   viewId: string;
   entry: InteractionToLog;
+  /**
+   * What identifies the entry for the second-click guard beside donor, subject and type: the note as
+   * entered (without the provenance line) and the message the form came from.
+   */
+  entered: { note: string; channelId: string | null; messageTs: string | null };
 }
 
 type MaybeAsync<T> = T | Promise<T>;
@@ -106,7 +111,7 @@ export class LogService {
   }
 
   /** Never rejects: a bug becomes `failed` (nothing sent, or the write's own error). */
-  async log(requester: Requester, { viewId, entry }: LogSubmission): Promise<LogOutcome> {
+  async log(requester: Requester, { viewId, entry, entered }: LogSubmission): Promise<LogOutcome> {
     const started = this.#clock();
     const done = (outcome: LogAuditOutcome) => this.#audit(requester, entry, outcome, this.#clock() - started);
     const { identifier } = entry;
@@ -117,7 +122,7 @@ export class LogService {
         done('denied');
         return { kind: 'refused', refusal };
       }
-      keys = onceKeys(requester, viewId, entry);
+      keys = onceKeys(requester, viewId, entry, entered);
       for (const [i, key] of keys.entries()) {
         if (!(await this.#o.once.firstSeen(key))) {
           // The keys claimed here are this attempt's: the first attempt holds the others.
@@ -243,14 +248,16 @@ export class LogService {
 const consIdentifier = (consId: string): ConstituentIdentifier => ({ kind: 'cons', consId });
 
 /**
- * The guard's keys: the form (a double submit, a replay), and what it says from this person (a
- * second click on the same message: the provenance line names the message). Hashed, as the
- * replay guard's are: no donor or note in the store.
+ * The guard's keys: the form (a double submit, a replay), and what this person entered on this
+ * message (a second click on the same message). Not the note's provenance line: it holds the
+ * permalink only when Slack gave it in time, so a second click could differ by it alone. Hashed,
+ * as the replay guard's are: no donor or note in the store.
  */
-function onceKeys(requester: Requester, viewId: string, { identifier, subject, body, typeId }: InteractionToLog): string[] {
+function onceKeys(requester: Requester, viewId: string, { identifier, subject, typeId }: InteractionToLog, entered: LogSubmission['entered']): string[] {
   const who = `${requester.teamId ?? ''}|${requester.userId}`;
   const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
-  return [`log-view|${hash(`${who}|${viewId}`)}`, `log-entry|${hash(JSON.stringify([who, identifierKey(identifier), subject, body, typeId]))}`];
+  const entry = [who, identifierKey(identifier), subject, entered.note, typeId, entered.channelId, entered.messageTs];
+  return [`log-view|${hash(`${who}|${viewId}`)}`, `log-entry|${hash(JSON.stringify(entry))}`];
 }
 
 function near(iso: string | null, sentAt: number, now: number): boolean {

@@ -155,6 +155,20 @@ describe('Log to Luminate, turned on', () => {
     expect(system.luminate.logCount).toBe(1);
   });
 
+  it('logs once for a second click on the same message though only one of the two notes got its permalink', async () => {
+    const privateMetadata = sealedOrigin(system, CHANNEL, THREAD, '1764400000.000900');
+    const fields = { donor: 'cons:1001001', subject: 'Permalink or not', note: 'n', typeId: '0', privateMetadata };
+    system.slack.failingMethods.set('chat.getPermalink', 'internal_error');
+    await submit(system, { ...fields, viewId: 'V0LINK1' });
+    await threadAnswer(system);
+    expect((system.luminate.logged[0]!.note as { text: string }).text).not.toContain('https://');
+    system.slack.failingMethods.delete('chat.getPermalink');
+    const second = await submit(system, { ...fields, viewId: 'V0LINK2' });
+    expect(JSON.stringify(second.view)).toContain('already sent');
+    expect(system.slack.callsTo('chat.getPermalink').length).toBeGreaterThan(1);
+    expect(system.luminate.logCount).toBe(1);
+  });
+
   it.each([
     ['a subject over 80 characters', { subject: 'x'.repeat(81) }, 'log_subject'],
     ['a donor that does not parse', { donor: 'not a donor' }, 'log_donor'],
