@@ -100,7 +100,10 @@ export class LogService {
    */
   async refusalBeforeForm(requester: Requester, { withinMs }: { withinMs?: number } = {}): Promise<LogRefusal | undefined> {
     const started = this.#clock();
-    const refusal = await this.#refusal(requester, withinMs, 'peek');
+    // The limit's peek (Redis) is inside the bound too: the trigger's 3 s count it as well.
+    const checked = this.#refusal(requester, 'peek').then((refused) => ({ refused }));
+    const decided = withinMs === undefined ? await checked : await within(checked, withinMs);
+    const refusal = decided ? decided.refused : ({ kind: 'denied', reason: 'check_failed' } as const);
     if (refusal) this.#audit(requester, null, 'denied', this.#clock() - started);
     return refusal;
   }
@@ -117,7 +120,7 @@ export class LogService {
     const { identifier } = entry;
     let keys: string[] = [];
     try {
-      const refusal = await this.#refusal(requester, undefined, 'skip');
+      const refusal = await this.#refusal(requester, 'skip');
       if (refusal) {
         done('denied');
         return { kind: 'refused', refusal };
@@ -164,15 +167,11 @@ export class LogService {
   }
 
   /** Access, then loggers, then the rate limit: `peek` to open the form, `skip` when the log takes its token later. */
-  async #refusal(requester: Requester, withinMs: number | undefined, rate: 'peek' | 'skip'): Promise<LogRefusal | undefined> {
+  async #refusal(requester: Requester, rate: 'peek' | 'skip'): Promise<LogRefusal | undefined> {
     const { enabled, access, loggers } = this.#o;
     if (!enabled) return { kind: 'logging_disabled' };
-    const decide = async (): Promise<AccessDecision> => {
-      const lookup = await access.check(requester);
-      return lookup.allowed ? loggers.check(requester) : lookup;
-    };
-    const decision =
-      withinMs === undefined ? await decide() : ((await within(decide(), withinMs)) ?? ({ allowed: false, reason: 'check_failed' } as const));
+    const lookup = await access.check(requester);
+    const decision = lookup.allowed ? await loggers.check(requester) : lookup;
     if (!decision.allowed) {
       // Allowed to look up but not listed as a logger: its own words.
       if (decision.reason === 'user' && access.peek(requester)?.allowed) return { kind: 'not_a_logger' };

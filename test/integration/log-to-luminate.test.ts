@@ -284,3 +284,23 @@ describe('Log to Luminate: a double submit and the rate limit', () => {
     expect(system.luminate.logCount).toBe(2);
   });
 });
+
+describe('Log to Luminate: the trigger’s 3 s with a slow group check and slow names', () => {
+  const system = useStandInSystem({ env: { LUMINATE_LOGGING_ENABLED: 'true', SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
+
+  it('asks for the form within its share and tells the person inside the 3 s when views.open never answers', async () => {
+    system.slack.usergroups.set('S0DONORCARE', ['U0SLOWNAMES']);
+    system.slack.methodLatencyMs.set('usergroups.users.list', 850);
+    system.slack.methodLatencyMs.set('users.info', 3000);
+    system.slack.hangingMethods.add('views.open');
+    const responseUrl = system.slack.newResponseUrl();
+    const started = Date.now();
+    await system.interact(logShortcut({ text: 'Talked to jane@example.org', responseUrl, user: 'U0SLOWNAMES', threadTs: THREAD }));
+    const told = await system.slack.waitForResponse(responseUrl, 1, 5000);
+    // The access check (850 ms) and the names share 1 s, then views.open its 1.4 s: before the trigger_id dies.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(String(told.body.text)).toMatch(/couldn't open the Log to Luminate form/);
+    expect(system.slack.callsTo('usergroups.users.list')).toHaveLength(1);
+    expect(system.slack.callsTo('views.open')).toHaveLength(1);
+  });
+});
