@@ -63,7 +63,8 @@ export interface LogServiceOptions {
   /** LOOKUP_RATE_PER_MINUTE: one log counts as one lookup. */
   rateLimit: { perMinute: number; peek(userId: string): MaybeAsync<RateDecision>; take(userId: string): MaybeAsync<RateDecision> };
   once: OnceStore;
-  luminate: InteractionLog & Pick<DonorSource, 'getUserInteractions'>;
+  /** The write and the list read that finds it. Absent: logging stays off whatever `enabled` says. */
+  luminate?: InteractionLog & Pick<DonorSource, 'getUserInteractions'>;
   caches: Caches;
   audit: AuditLog;
   logger: Logger;
@@ -83,14 +84,17 @@ const CLOCK_SLACK_MS = 10 * 60_000;
 export class LogService {
   readonly #o: LogServiceOptions;
   readonly #clock: Clock;
+  /** Undefined while logging is off. */
+  readonly #luminate: LogServiceOptions['luminate'];
 
   constructor(options: LogServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
+    this.#luminate = options.enabled ? options.luminate : undefined;
   }
 
   get enabled(): boolean {
-    return this.#o.enabled;
+    return this.#luminate !== undefined;
   }
 
   /**
@@ -120,10 +124,11 @@ export class LogService {
     const { identifier } = entry;
     let keys: string[] = [];
     try {
+      const luminate = this.#luminate;
       const refusal = await this.#refusal(requester, 'skip');
-      if (refusal) {
+      if (refusal || !luminate) {
         done('denied');
-        return { kind: 'refused', refusal };
+        return { kind: 'refused', refusal: refusal ?? { kind: 'logging_disabled' } };
       }
       keys = onceKeys(requester, viewId, entry, entered);
       for (const [i, key] of keys.entries()) {
@@ -145,8 +150,8 @@ export class LogService {
         return { kind: 'refused', refusal: limited };
       }
       const sentAt = this.#clock();
-      const logged = await this.#o.luminate.logInteraction(entry);
-      const found = await this.#findNew(entry, sentAt, logged.consId);
+      const logged = await luminate.logInteraction(entry);
+      const found = await this.#findNew(luminate, entry, sentAt, logged.consId);
       done('logged');
       return { kind: 'logged', identifier, ...found };
     } catch (error) {
@@ -168,8 +173,8 @@ export class LogService {
 
   /** Access, then loggers, then the rate limit: `peek` to open the form, `skip` when the log takes its token later. */
   async #refusal(requester: Requester, rate: 'peek' | 'skip'): Promise<LogRefusal | undefined> {
-    const { enabled, access, loggers } = this.#o;
-    if (!enabled) return { kind: 'logging_disabled' };
+    const { access, loggers } = this.#o;
+    if (!this.#luminate) return { kind: 'logging_disabled' };
     const lookup = await access.check(requester);
     const decision = lookup.allowed ? await loggers.check(requester) : lookup;
     if (!decision.allowed) {
@@ -191,8 +196,13 @@ export class LogService {
    * The new interaction, newest first with the same subject and a creation time near the write:
    * `logInteraction` does not say its id. Whatever fails here, the write stands.
    */
-  async #findNew(entry: InteractionToLog, sentAt: number, consId: string | null): Promise<{ card: CardData | null; donor?: Constituent; consId: string | null }> {
-    const { caches, luminate, logger } = this.#o;
+  async #findNew(
+    luminate: Pick<DonorSource, 'getUserInteractions'>,
+    entry: InteractionToLog,
+    sentAt: number,
+    consId: string | null,
+  ): Promise<{ card: CardData | null; donor?: Constituent; consId: string | null }> {
+    const { caches, logger } = this.#o;
     const { identifier } = entry;
     await this.#lists([identifier, ...(consId ? [consIdentifier(consId)] : [])]);
     const donor = caches.donors ? caches.donors.inGrace(caches.donors.read(identifier)) : Promise.resolve(undefined);
