@@ -1,9 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateDecision } from '../access/rate-limit.js';
 import type { KeyNamer } from './keys.js';
 import type { RedisConnection } from './redis-connection.js';
-
-/** As `src/access/rate-limit.ts`'s: allowed, or refused with how long to wait. */
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 const MINUTE_S = 60;
 
