@@ -83,7 +83,7 @@ export function submittedValues(values: Record<string, Record<string, { value?: 
 }
 
 /** An inline error under one field, in plain words (Slack shows these as plain text). */
-export function draftProblemText(field: DraftField, problem: DraftProblem): string {
+function draftProblemText(field: DraftField, problem: DraftProblem): string {
   switch (problem.kind) {
     case 'required':
       return field === 'donor' ? 'Enter an email, cons:<id> or member:<id>.' : 'Enter a subject.';
