@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import { MAX_SUBJECT_CHARS } from '../../luminate/log-interaction.js';
 import type { DraftField, DraftProblem, SubmittedDraft } from '../../service/log-draft.js';
 import type { SealedOrigin } from '../modal-origin.js';
-import { LIMITS, plainText } from './mrkdwn.js';
+import { LIMITS, plainText, truncateMrkdwn } from './mrkdwn.js';
 import { textInput } from './text-input.js';
 import { describeInputProblem } from './input-problems.js';
 
@@ -41,7 +41,7 @@ const input = (blockId: string, label: string, hint: string, maxLength: number, 
 /** "Log to Luminate": the form prefilled from a message, or shown again with what was typed. */
 export function logFormView({ origin, values, typeNames, noteMax, noteCut = false, problem }: LogFormOptions): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: problem.slice(0, LIMITS.sectionText) } });
+  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: truncateMrkdwn(problem, LIMITS.sectionText) } });
   blocks.push(
     input(LOG_FORM.blocks.donor, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', MAX_DONOR_INPUT, values.donor),
     input(LOG_FORM.blocks.subject, 'Subject', `At most ${MAX_SUBJECT_CHARS} characters.`, MAX_SUBJECT_CHARS, values.subject),
