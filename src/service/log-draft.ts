@@ -16,8 +16,8 @@ import { slackTextToPlain, type NameResolvers } from './message-text.js';
 
 /** Between the note and the provenance line. */
 const SEPARATOR = '\n\n';
-/** Longest donor text worth parsing: an email is at most 254 characters, `member:` and an id 262. */
-const MAX_DONOR_CHARS = 320;
+/** Longest donor text worth parsing (and the form's field length): an email is at most 254 characters, `member:` and an id 262. */
+export const MAX_DONOR_CHARS = 320;
 /** A permalink longer than this is left out of the line rather than crowd out the note. */
 const MAX_PERMALINK_CHARS = 300;
 const MAX_NAME_CHARS = 80;
