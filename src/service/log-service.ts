@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessDecision, Requester as AccessRequester } from '../access/access-policy.js';
 import type { RateDecision } from '../access/rate-limit.js';
 import type { Clock } from '../clock.js';
-import type { Constituent, DonorSource, InteractionLog, InteractionSummary } from '../luminate/client.js';
+import type { Constituent, DonorSource, InteractionLog } from '../luminate/client.js';
 import { LuminateError, LuminateWriteUncertainError } from '../luminate/errors.js';
 import { identifierKey, type ConstituentIdentifier } from '../luminate/identifiers.js';
 import type { InteractionToLog } from '../luminate/log-interaction.js';
@@ -10,6 +10,7 @@ import type { AuditLog, LogAuditOutcome } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import { within } from '../within.js';
 import type { Caches } from './caches.js';
+import { findLogged } from './find-logged.js';
 import type { CardData, Refusal, Requester } from './outcomes.js';
 
 /** Why a log was refused before anything was sent: a lookup's refusals, logging turned off, or not in SLACK_ALLOWED_LOGGERS. */
@@ -71,10 +72,6 @@ export interface LogServiceOptions {
   clock?: Clock;
 }
 
-/** Rows read to find the new interaction: it is the newest, unless someone logged on the same donor at the same moment. */
-const FIND_ROWS = 10;
-/** Luminate's clock and ours may differ; a row this far either side of the write still counts as "now". */
-const CLOCK_SLACK_MS = 10 * 60_000;
 
 /**
  * "Log to Luminate": access, then SLACK_ALLOWED_LOGGERS, then the exactly-once guard, then the
@@ -151,7 +148,7 @@ export class LogService {
       }
       const sentAt = this.#clock();
       const logged = await luminate.logInteraction(entry);
-      const found = await this.#findNew(luminate, entry, sentAt, logged.consId);
+      const found = await findLogged({ luminate, caches: this.#o.caches, logger: this.#o.logger, clock: this.#clock, dropLists: (ids) => this.#lists(ids) }, entry, sentAt, logged.consId);
       done('logged');
       return { kind: 'logged', identifier, ...found };
     } catch (error) {
@@ -192,43 +189,6 @@ export class LogService {
     return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: decision.retryAfterMs };
   }
 
-  /**
-   * The new interaction, newest first with the same subject and a creation time near the write:
-   * `logInteraction` does not say its id. Whatever fails here, the write stands.
-   */
-  async #findNew(
-    luminate: Pick<DonorSource, 'getUserInteractions'>,
-    entry: InteractionToLog,
-    sentAt: number,
-    consId: string | null,
-  ): Promise<{ card: CardData | null; donor?: Constituent; consId: string | null }> {
-    const { caches, logger } = this.#o;
-    const { identifier } = entry;
-    await this.#lists([identifier, ...(consId ? [consIdentifier(consId)] : [])]);
-    const donor = caches.donors ? caches.donors.inGrace(caches.donors.read(identifier)) : Promise.resolve(undefined);
-    let row: InteractionSummary | undefined;
-    try {
-      const rows = await luminate.getUserInteractions({ identifier, pageSize: FIND_ROWS, offset: 0, newestFirst: true });
-      const now = this.#clock();
-      row = rows.find((r) => r.subject === entry.subject && near(r.creationDate, sentAt, now));
-    } catch (error) {
-      logger.warn('logged, but the donor list could not be read to find the new interaction', { error, identifierKind: identifier.kind });
-    }
-    const named = await donor.catch(() => undefined);
-    const known = consId ?? row?.consId ?? named?.consId ?? (identifier.kind === 'cons' ? identifier.consId : null);
-    // The same donor's lists cached under their other names (asked for by cons: or by email).
-    await this.#lists([...(known && known !== consId ? [consIdentifier(known)] : []), ...(named?.email ? [{ kind: 'email', email: named.email } as const] : [])]);
-    if (!row) return { card: null, donor: named, consId: known };
-    const fetchedAt = this.#clock();
-    try {
-      const full = await caches.interactions.get({ interactionId: Number(row.interactionId), identifier });
-      return { card: { interaction: full.interaction, fetchedAt: full.fetchedAt, cached: false, donor: named }, donor: named, consId: known };
-    } catch (error) {
-      logger.warn('logged and found, but its full record could not be read', { error, identifierKind: identifier.kind });
-      return { card: { interaction: { ...row, note: null }, fetchedAt, cached: false, donor: named }, donor: named, consId: known };
-    }
-  }
-
   /** Never rejects: with a shared level, resolves once every replica can know the donor's lists are stale. */
   #lists(identifiers: ConstituentIdentifier[]): Promise<void> {
     return identifiers.length === 0 ? Promise.resolve() : this.#o.caches.lists.dropDonor(identifiers);
@@ -254,7 +214,6 @@ export class LogService {
   }
 }
 
-const consIdentifier = (consId: string): ConstituentIdentifier => ({ kind: 'cons', consId });
 
 /**
  * The guard's keys: the form (a double submit, a replay), and what this person entered on this
@@ -267,9 +226,4 @@ function onceKeys(requester: Requester, viewId: string, { identifier, subject, t
   const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
   const entry = [who, identifierKey(identifier), subject, entered.note, typeId, entered.channelId, entered.messageTs];
   return [`log-view|${hash(`${who}|${viewId}`)}`, `log-entry|${hash(JSON.stringify(entry))}`];
-}
-
-function near(iso: string | null, sentAt: number, now: number): boolean {
-  const at = iso ? Date.parse(iso) : Number.NaN;
-  return !Number.isNaN(at) && at >= sentAt - CLOCK_SLACK_MS && at <= now + CLOCK_SLACK_MS;
 }
