@@ -4,7 +4,7 @@ import { ConfigError, parseConfig, secretsOf } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { LuminateClient } from './luminate/client.js';
 import { createCaches } from './service/caches.js';
-import { ReplicaStore } from './store/replica-store.js';
+import { replicaStoreFromConfig } from './wiring.js';
 
 /** Slack retries a request after 3 s; orchestrators usually kill after 10 s. */
 const SHUTDOWN_GRACE_MS = 9000;
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config), replica: config.replicaId });
   const luminate = new LuminateClient(config.luminate, { logger });
   // With REDIS_URL: answers, the limit and the replay memory shared with other replicas; never required to answer.
-  const store = ReplicaStore.fromConfig(config, logger);
+  const store = replicaStoreFromConfig(config, logger);
   const shared = store && { store: store.secondLevel, budgetMs: config.luminate.timeoutMs };
   const bot = createBot({ config, logger, caches: createCaches(luminate, { ...config.cache, logger, ...(shared ? { shared } : {}) }), ...(store ? { shared: store } : {}), luminate });
 

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { LuminateClient, type ResilienceOptions } from '../../src/luminate/client.js';
 import type { Clock } from '../../src/clock.js';
 import { createCaches } from '../../src/service/caches.js';
-import { ReplicaStore } from '../../src/store/replica-store.js';
+import { replicaStoreFromConfig } from '../../src/wiring.js';
 import { StandInLuminate, type StandInLuminateOptions } from './luminate.js';
 import { interactivityBody, postSigned, slashCommandBody, type SignedResponse, type SlashCommandFields } from './signed-requests.js';
 import { StandInSlack } from './slack.js';
@@ -110,7 +110,7 @@ export async function startStandInSystem(options: StandInSystemOptions = {}): Pr
   const client = new LuminateClient(options.resilience === 'production' ? config.luminate : { ...config.luminate, writeTimeoutMs: 3000 }, { ...resilience, logger });
   const clock = options.clock ?? Date.now;
   // REDIS_URL in `env`: this system is one replica of several sharing that Redis, as a deployment wires it.
-  const store = ReplicaStore.fromConfig(config, logger, clock);
+  const store = replicaStoreFromConfig(config, logger, clock);
   await store?.waitUntilUp(1500);
   const shared = store && { store: store.secondLevel, budgetMs: config.luminate.timeoutMs };
   const bot = createBot({

@@ -45,6 +45,8 @@ export class StandInSlack {
   readonly rateLimitedMethods = new Map<string, number>();
   /** Web API methods that never answer (until close()): a Slack that accepts the connection and stalls. */
   readonly hangingMethods = new Set<string>();
+  /** Web API methods answered only after this many ms: a slow Slack. */
+  readonly methodLatencyMs = new Map<string, number>();
   /** `conversations.info` fields per channel id (`is_ext_shared: true` for Slack Connect); others answer as an ordinary internal channel. */
   readonly channels = new Map<string, Record<string, unknown>>();
   /** Display names for `users.info`; others answer with an empty display name. */
@@ -151,6 +153,7 @@ export class StandInSlack {
     this.views.clear();
     this.rateLimitedMethods.clear();
     this.hangingMethods.clear();
+    this.methodLatencyMs.clear();
     this.channels.clear();
     this.userNames.clear();
   }
@@ -195,6 +198,8 @@ export class StandInSlack {
         this.#notify();
         return;
       }
+      const latency = this.methodLatencyMs.get(method);
+      if (latency) await new Promise((resolve) => setTimeout(resolve, latency));
       if (retryAfter !== undefined) {
         res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) }).end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         this.#notify();

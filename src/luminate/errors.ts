@@ -34,7 +34,7 @@ export type LuminateErrorReason =
   | 'bad_type'
   | 'other';
 
-export const REASON_BY_CODE: Readonly<Record<string, LuminateErrorReason>> = {
+const REASON_BY_CODE: Readonly<Record<string, LuminateErrorReason>> = {
   '1': 'cannot_process',
   '2': 'bad_api_key',
   '3': 'login_rejected',

@@ -1,5 +1,7 @@
-import type { IdentifierKind } from '../luminate/identifiers.js';
 import { writeStdoutLine } from './stdout-lines.js';
+
+/** How the donor was named (an email, `cons:` or `member:`): the audit's own field, so observability needs nothing of luminate/. */
+type IdentifierKind = 'email' | 'cons' | 'member';
 
 /** Where a lookup came from. Names are an interface: admins' log queries match on them. */
 export type Surface = 'command' | 'message_shortcut' | 'modal' | 'refresh' | 'share' | 'list_page' | 'list_open' | 'list_back' | 'log_shortcut' | 'log_form';

@@ -4,7 +4,7 @@ import type { Logger } from '../observability/logger.js';
 import { DonorCache } from './donor-cache.js';
 import { InteractionCache } from './interaction-cache.js';
 import { ListCache } from './list-cache.js';
-import type { SecondLevel } from './second-level.js';
+import type { SecondLevel } from '../store/second-level.js';
 
 /** Every Luminate read the service makes, each cached and coalesced on its own. */
 export interface Caches {

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.js';
-import type { SecondLevel } from './second-level.js';
+import type { SecondLevel } from '../store/second-level.js';
 
 export interface FetchCacheOptions<V, C> {
   /** 0 keeps no answers but still lets concurrent identical requests share one call. */

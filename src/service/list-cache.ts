@@ -3,6 +3,7 @@ import type { DonorSource, InteractionSummary } from '../luminate/client.js';
 import { isNotFound } from '../luminate/errors.js';
 import { identifierKey, type ConstituentIdentifier } from '../luminate/identifiers.js';
 import { FetchCache, type SharedLevel } from './fetch-cache.js';
+import type { Generations } from '../store/second-level.js';
 import type { InteractionListRequest } from './requests.js';
 
 /** Rows on one page of a list: ten keeps a page well inside Block Kit's 50 blocks. */
@@ -36,14 +37,22 @@ export function listKey({ identifier, filters, page }: InteractionListRequest): 
   return [identifierKey(identifier), filters.since ?? '', filters.until ?? '', filters.typeId ?? '', page].join('|');
 }
 
+/** A donor's pages are one group: a log raises its generation. */
+const GROUP = 'list';
+
+const generationKey = (request: InteractionListRequest, generation: number) => `${listKey(request)}|${generation}`;
+
 /**
  * Cached, coalesced pages of `getUserInteractions`, like cards. No total count is documented, so each
  * page asks for one row more than it shows to learn whether an older page exists.
  */
 export class ListCache {
   readonly #cache: FetchCache<Entry, InteractionListRequest>;
+  /** With a shared level: first- and second-level keys are keyed hashes, so a donor's pages are retired by generation. */
+  readonly #generations: Generations | undefined;
 
   constructor({ source, ttlSeconds, maxEntries, clock = Date.now, shared }: ListCacheOptions) {
+    this.#generations = shared?.store.generations;
     this.#cache = new FetchCache({
       ttlSeconds,
       maxEntries,
@@ -69,16 +78,24 @@ export class ListCache {
 
   /** A fresh cached page, without waiting: lets a listener answer in its ack. */
   peek(request: InteractionListRequest): ListPage | undefined {
-    const entry = this.#cache.peek(listKey(request));
+    const generation = this.#generations ? this.#generations.known(GROUP, identifierKey(request.identifier)) : 0;
+    const entry = generation === undefined ? undefined : this.#cache.peek(generationKey(request, generation));
     return entry && { ...entry, cached: true };
   }
 
   /**
    * Forgets every cached page of these donors, whatever their filters: after a write their next
    * list must come from Luminate. Each way the donor is known (email, `cons:`) is its own key.
+   * Without a shared level the pages are dropped here; with one, the donors' generations are raised on
+   * every replica (resolves once the shared store has it, or at once while it is away). Never rejects.
    */
-  dropDonor(identifiers: readonly ConstituentIdentifier[]): number {
-    return identifiers.reduce((n, identifier) => n + this.#cache.dropPrefix(`${identifierKey(identifier)}|`), 0);
+  async dropDonor(identifiers: readonly ConstituentIdentifier[]): Promise<void> {
+    const generations = this.#generations;
+    if (!generations) {
+      for (const identifier of identifiers) this.#cache.dropPrefix(`${identifierKey(identifier)}|`);
+      return;
+    }
+    await Promise.all(identifiers.map((identifier) => generations.raise(GROUP, identifierKey(identifier))));
   }
 
   /**
@@ -87,7 +104,8 @@ export class ListCache {
    * @throws {import('../luminate/errors.js').LuminateError} when Luminate fails.
    */
   async page(request: InteractionListRequest, { refresh = false }: { refresh?: boolean } = {}): Promise<ListPage> {
-    const { value, cached, refreshFailure } = await this.#cache.fetch(listKey(request), request, refresh);
+    const generation = this.#generations ? await this.#generations.read(GROUP, identifierKey(request.identifier)) : 0;
+    const { value, cached, refreshFailure } = await this.#cache.fetch(generationKey(request, generation), request, refresh);
     return { ...value, cached, ...(refreshFailure === undefined ? {} : { refreshFailure }) };
   }
 }

@@ -16,8 +16,8 @@ import { slackTextToPlain, type NameResolvers } from './message-text.js';
 
 /** Between the note and the provenance line. */
 const SEPARATOR = '\n\n';
-/** Longest donor text worth parsing: an email is at most 254 characters, `member:` and an id 262. */
-const MAX_DONOR_CHARS = 320;
+/** Longest donor text worth parsing (and the form's field length): an email is at most 254 characters, `member:` and an id 262. */
+export const MAX_DONOR_CHARS = 320;
 /** A permalink longer than this is left out of the line rather than crowd out the note. */
 const MAX_PERMALINK_CHARS = 300;
 const MAX_NAME_CHARS = 80;
@@ -66,7 +66,10 @@ export type DraftProblem =
   | { kind: 'invalid_donor'; problem: IdentifierProblem }
   | { kind: 'unknown_type' };
 
-export type DraftCheck = { ok: true; entry: InteractionToLog } | { ok: false; problems: Partial<Record<DraftField, DraftProblem>> };
+export type DraftCheck =
+  /** `note`: the note as entered (cleaned), without the provenance line, which depends on what Slack answered in time. */
+  | { ok: true; entry: InteractionToLog; note: string }
+  | { ok: false; problems: Partial<Record<DraftField, DraftProblem>> };
 
 /**
  * Text fit to be written to Luminate: line breaks as `\n`, without control characters (Luminate
@@ -155,7 +158,7 @@ export function validateDraft(draft: SubmittedDraft, { typeNames, provenance }: 
   if (typeId === null) problems.type = { kind: 'unknown_type' };
 
   if (donor?.ok && Object.keys(problems).length === 0 && typeId !== null) {
-    return { ok: true, entry: { identifier: donor.value, subject, body: note === '' ? provenance : `${note}${SEPARATOR}${provenance}`, typeId } };
+    return { ok: true, entry: { identifier: donor.value, subject, body: note === '' ? provenance : `${note}${SEPARATOR}${provenance}`, typeId }, note };
   }
   return { ok: false, problems };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessDecision, Requester as AccessRequester } from '../access/access-policy.js';
 import type { RateDecision } from '../access/rate-limit.js';
 import type { Clock } from '../clock.js';
-import type { Constituent, DonorSource, InteractionLog, InteractionSummary } from '../luminate/client.js';
+import type { Constituent, DonorSource, InteractionLog } from '../luminate/client.js';
 import { LuminateError, LuminateWriteUncertainError } from '../luminate/errors.js';
 import { identifierKey, type ConstituentIdentifier } from '../luminate/identifiers.js';
 import type { InteractionToLog } from '../luminate/log-interaction.js';
@@ -10,6 +10,7 @@ import type { AuditLog, LogAuditOutcome } from '../observability/audit.js';
 import type { Logger } from '../observability/logger.js';
 import { within } from '../within.js';
 import type { Caches } from './caches.js';
+import { findLogged } from './find-logged.js';
 import { claimOnce, LogOnceUnconfirmedError, type ClaimingStore } from './log-once.js';
 import type { CardData, Refusal, Requester } from './outcomes.js';
 
@@ -33,6 +34,11 @@ export interface LogSubmission {
   /** The modal's view id: one form logs at most once. */
   viewId: string;
   entry: InteractionToLog;
+  /**
+   * What identifies the entry for the second-click guard beside donor, subject and type: the note as
+   * entered (without the provenance line) and the message the form came from.
+   */
+  entered: { note: string; channelId: string | null; messageTs: string | null };
 }
 
 type MaybeAsync<T> = T | Promise<T>;
@@ -58,34 +64,34 @@ export interface LogServiceOptions {
   /** LOOKUP_RATE_PER_MINUTE: one log counts as one lookup. */
   rateLimit: { perMinute: number; peek(userId: string): MaybeAsync<RateDecision>; take(userId: string): MaybeAsync<RateDecision> };
   once: OnceStore;
-  luminate: InteractionLog & Pick<DonorSource, 'getUserInteractions'>;
+  /** The write and the list read that finds it. Absent: logging stays off whatever `enabled` says. */
+  luminate?: InteractionLog & Pick<DonorSource, 'getUserInteractions'>;
   caches: Caches;
   audit: AuditLog;
   logger: Logger;
   clock?: Clock;
 }
 
-/** Rows read to find the new interaction: it is the newest, unless someone logged on the same donor at the same moment. */
-const FIND_ROWS = 10;
-/** Luminate's clock and ours may differ; a row this far either side of the write still counts as "now". */
-const CLOCK_SLACK_MS = 10 * 60_000;
 
 /**
- * "Log to Luminate": access, then SLACK_ALLOWED_LOGGERS, then the rate limit, then the
- * exactly-once guard, then the one write, then finding what was written and dropping the donor's
+ * "Log to Luminate": access, then SLACK_ALLOWED_LOGGERS, then the exactly-once guard, then the
+ * rate limit, then the one write, then finding what was written and dropping the donor's
  * cached lists. One audit line per attempt, without the donor, the subject or the note.
  */
 export class LogService {
   readonly #o: LogServiceOptions;
   readonly #clock: Clock;
+  /** Undefined while logging is off. */
+  readonly #luminate: LogServiceOptions['luminate'];
 
   constructor(options: LogServiceOptions) {
     this.#o = options;
     this.#clock = options.clock ?? Date.now;
+    this.#luminate = options.enabled ? options.luminate : undefined;
   }
 
   get enabled(): boolean {
-    return this.#o.enabled;
+    return this.#luminate !== undefined;
   }
 
   /**
@@ -95,7 +101,10 @@ export class LogService {
    */
   async refusalBeforeForm(requester: Requester, { withinMs }: { withinMs?: number } = {}): Promise<LogRefusal | undefined> {
     const started = this.#clock();
-    const refusal = await this.#refusal(requester, withinMs, false);
+    // The limit's peek (Redis) is inside the bound too: the trigger's 3 s count it as well.
+    const checked = this.#refusal(requester, 'peek').then((refused) => ({ refused }));
+    const decided = withinMs === undefined ? await checked : await within(checked, withinMs);
+    const refusal = decided ? decided.refused : ({ kind: 'denied', reason: 'check_failed' } as const);
     if (refusal) this.#audit(requester, null, 'denied', this.#clock() - started);
     return refusal;
   }
@@ -106,18 +115,19 @@ export class LogService {
   }
 
   /** Never rejects: a bug becomes `failed` (nothing sent, or the write's own error). */
-  async log(requester: Requester, { viewId, entry }: LogSubmission): Promise<LogOutcome> {
+  async log(requester: Requester, { viewId, entry, entered }: LogSubmission): Promise<LogOutcome> {
     const started = this.#clock();
     const done = (outcome: LogAuditOutcome) => this.#audit(requester, entry, outcome, this.#clock() - started);
     const { identifier } = entry;
     let keys: string[] = [];
     try {
-      const refusal = await this.#refusal(requester, undefined, true);
-      if (refusal) {
+      const luminate = this.#luminate;
+      const refusal = await this.#refusal(requester, 'skip');
+      if (refusal || !luminate) {
         done('denied');
-        return { kind: 'refused', refusal };
+        return { kind: 'refused', refusal: refusal ?? { kind: 'logging_disabled' } };
       }
-      keys = onceKeys(requester, viewId, entry);
+      keys = onceKeys(requester, viewId, entry, entered);
       for (const [i, key] of keys.entries()) {
         const claim = await claimOnce(this.#o.once, key);
         if (claim !== 'first') {
@@ -126,20 +136,29 @@ export class LogService {
           // Fail closed: another replica may be sending this very form; released below, nothing sent.
           if (claim === 'unconfirmed') throw new LogOnceUnconfirmedError();
           await this.#forget(keys);
+          // `denied` also covers "already sent" (README's audit table): issue 14's outcomes have no other.
           done('denied');
           return { kind: 'duplicate' };
         }
       }
+      // Counted only once the guard let it through: a double click costs no lookup.
+      const limited = await this.#rate(requester, 'take');
+      if (limited) {
+        await this.#forget(keys);
+        keys = [];
+        done('denied');
+        return { kind: 'refused', refusal: limited };
+      }
       const sentAt = this.#clock();
-      const logged = await this.#o.luminate.logInteraction(entry);
-      const found = await this.#findNew(entry, sentAt, logged.consId);
+      const logged = await luminate.logInteraction(entry);
+      const found = await findLogged({ luminate, caches: this.#o.caches, logger: this.#o.logger, clock: this.#clock, dropLists: (ids) => this.#lists(ids) }, entry, sentAt, logged.consId);
       done('logged');
       return { kind: 'logged', identifier, ...found };
     } catch (error) {
       if (error instanceof LuminateWriteUncertainError) {
         // The guard stays: trying again could record it twice.
         this.#o.logger.warn('logInteraction may or may not have been recorded', { error, identifierKind: identifier.kind, cause: error.uncertainCause });
-        this.#lists([identifier]);
+        await this.#lists([identifier]);
         done('uncertain');
         return { kind: 'uncertain', identifier, error };
       }
@@ -153,59 +172,30 @@ export class LogService {
     }
   }
 
-  async #refusal(requester: Requester, withinMs: number | undefined, take: boolean): Promise<LogRefusal | undefined> {
-    const { enabled, access, loggers, rateLimit } = this.#o;
-    if (!enabled) return { kind: 'logging_disabled' };
-    const decide = async (): Promise<AccessDecision> => {
-      const lookup = await access.check(requester);
-      return lookup.allowed ? loggers.check(requester) : lookup;
-    };
-    const decision =
-      withinMs === undefined ? await decide() : ((await within(decide(), withinMs)) ?? ({ allowed: false, reason: 'check_failed' } as const));
+  /** Access, then loggers, then the rate limit: `peek` to open the form, `skip` when the log takes its token later. */
+  async #refusal(requester: Requester, rate: 'peek' | 'skip'): Promise<LogRefusal | undefined> {
+    const { access, loggers } = this.#o;
+    if (!this.#luminate) return { kind: 'logging_disabled' };
+    const lookup = await access.check(requester);
+    const decision = lookup.allowed ? await loggers.check(requester) : lookup;
     if (!decision.allowed) {
       // Allowed to look up but not listed as a logger: its own words.
       if (decision.reason === 'user' && access.peek(requester)?.allowed) return { kind: 'not_a_logger' };
       return { kind: 'denied', reason: decision.reason };
     }
-    const rate = take ? await rateLimit.take(requester.userId) : await rateLimit.peek(requester.userId);
-    if (rate.allowed) return undefined;
-    return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: rate.retryAfterMs };
+    return rate === 'skip' ? undefined : this.#rate(requester, rate);
   }
 
-  /**
-   * The new interaction, newest first with the same subject and a creation time near the write:
-   * `logInteraction` does not say its id. Whatever fails here, the write stands.
-   */
-  async #findNew(entry: InteractionToLog, sentAt: number, consId: string | null): Promise<{ card: CardData | null; donor?: Constituent; consId: string | null }> {
-    const { caches, luminate, logger } = this.#o;
-    const { identifier } = entry;
-    this.#lists([identifier, ...(consId ? [consIdentifier(consId)] : [])]);
-    const donor = caches.donors ? caches.donors.inGrace(caches.donors.read(identifier)) : Promise.resolve(undefined);
-    let row: InteractionSummary | undefined;
-    try {
-      const rows = await luminate.getUserInteractions({ identifier, pageSize: FIND_ROWS, offset: 0, newestFirst: true });
-      const now = this.#clock();
-      row = rows.find((r) => r.subject === entry.subject && near(r.creationDate, sentAt, now));
-    } catch (error) {
-      logger.warn('logged, but the donor list could not be read to find the new interaction', { error, identifierKind: identifier.kind });
-    }
-    const named = await donor.catch(() => undefined);
-    const known = consId ?? row?.consId ?? named?.consId ?? (identifier.kind === 'cons' ? identifier.consId : null);
-    // The same donor's lists cached under their other names (asked for by cons: or by email).
-    this.#lists([...(known && known !== consId ? [consIdentifier(known)] : []), ...(named?.email ? [{ kind: 'email', email: named.email } as const] : [])]);
-    if (!row) return { card: null, donor: named, consId: known };
-    const fetchedAt = this.#clock();
-    try {
-      const full = await caches.interactions.get({ interactionId: Number(row.interactionId), identifier });
-      return { card: { interaction: full.interaction, fetchedAt: full.fetchedAt, cached: false, donor: named }, donor: named, consId: known };
-    } catch (error) {
-      logger.warn('logged and found, but its full record could not be read', { error, identifierKind: identifier.kind });
-      return { card: { interaction: { ...row, note: null }, fetchedAt, cached: false, donor: named }, donor: named, consId: known };
-    }
+  async #rate(requester: Requester, how: 'peek' | 'take'): Promise<LogRefusal | undefined> {
+    const { rateLimit } = this.#o;
+    const decision = how === 'take' ? await rateLimit.take(requester.userId) : await rateLimit.peek(requester.userId);
+    if (decision.allowed) return undefined;
+    return { kind: 'rate_limited', perMinute: rateLimit.perMinute, retryAfterMs: decision.retryAfterMs };
   }
 
-  #lists(identifiers: ConstituentIdentifier[]): void {
-    this.#o.caches.lists.dropDonor(identifiers);
+  /** Never rejects: with a shared level, resolves once every replica can know the donor's lists are stale. */
+  #lists(identifiers: ConstituentIdentifier[]): Promise<void> {
+    return identifiers.length === 0 ? Promise.resolve() : this.#o.caches.lists.dropDonor(identifiers);
   }
 
   async #forget(keys: readonly string[]): Promise<void> {
@@ -228,20 +218,16 @@ export class LogService {
   }
 }
 
-const consIdentifier = (consId: string): ConstituentIdentifier => ({ kind: 'cons', consId });
 
 /**
- * The guard's keys: the form (a double submit, a replay), and what it says from this person (a
- * second click on the same message: the provenance line names the message). Hashed, as the
- * replay guard's are: no donor or note in the store.
+ * The guard's keys: the form (a double submit, a replay), and what this person entered on this
+ * message (a second click on the same message). Not the note's provenance line: it holds the
+ * permalink only when Slack gave it in time, so a second click could differ by it alone. Hashed,
+ * as the replay guard's are: no donor or note in the store.
  */
-function onceKeys(requester: Requester, viewId: string, { identifier, subject, body, typeId }: InteractionToLog): string[] {
+function onceKeys(requester: Requester, viewId: string, { identifier, subject, typeId }: InteractionToLog, entered: LogSubmission['entered']): string[] {
   const who = `${requester.teamId ?? ''}|${requester.userId}`;
   const hash = (text: string) => createHash('sha256').update(text).digest('base64url');
-  return [`log-view|${hash(`${who}|${viewId}`)}`, `log-entry|${hash(JSON.stringify([who, identifierKey(identifier), subject, body, typeId]))}`];
-}
-
-function near(iso: string | null, sentAt: number, now: number): boolean {
-  const at = iso ? Date.parse(iso) : Number.NaN;
-  return !Number.isNaN(at) && at >= sentAt - CLOCK_SLACK_MS && at <= now + CLOCK_SLACK_MS;
+  const entry = [who, identifierKey(identifier), subject, entered.note, typeId, entered.channelId, entered.messageTs];
+  return [`log-view|${hash(`${who}|${viewId}`)}`, `log-entry|${hash(JSON.stringify(entry))}`];
 }

@@ -1,7 +1,5 @@
-import { MemoryReplayStore, REPLAY_WINDOW_MS } from '../access/replay-guard.js';
-import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
-import type { SecondLevel, SecondLevelEntry } from '../service/second-level.js';
+import type { SecondLevel, SecondLevelEntry } from './second-level.js';
+import { SharedGenerations } from './generations.js';
 import { Invalidation } from './invalidation.js';
 import { deriveStoreSecrets, KeyNamer } from './keys.js';
 import { RedisConnection, type RedisStatus, type StoreLogger } from './redis-connection.js';
@@ -39,6 +37,7 @@ export class ReplicaStore {
   readonly #connection: RedisConnection;
   readonly #lock: ReplicaLock;
   readonly #invalidation: Invalidation;
+  readonly #generations: SharedGenerations;
 
   constructor(options: ReplicaStoreOptions) {
     const connection = new RedisConnection({ url: options.url, logger: options.logger, name: `luminate-bot:${options.replicaId}` });
@@ -51,6 +50,8 @@ export class ReplicaStore {
     this.#connection = connection;
     this.#lock = lock;
     this.#invalidation = invalidation;
+    const generations = new SharedGenerations({ connection, keys, entryTtlMs: options.firstLevelTtlMs });
+    this.#generations = generations;
     this.rateLimit = new SharedLookupRateLimit({ perMinute: options.lookupsPerMinute, connection, keys });
     this.replays = new SharedReplayMemory({ connection, keys, local: options.localReplays, windowMs: options.replayWindowMs });
     this.secondLevel = {
@@ -70,25 +71,8 @@ export class ReplicaStore {
         resyncs.add(listener);
         return () => resyncs.delete(listener);
       },
+      generations,
     };
-  }
-
-  /** The store a deployment's config asks for, or undefined without REDIS_URL (each process then keeps its own, in memory). */
-  static fromConfig(config: Config, logger: StoreLogger, clock: Clock = Date.now): ReplicaStore | undefined {
-    const { url, keyPrefix, cacheEncryptionKey } = config.redis;
-    if (url === undefined) return undefined;
-    return new ReplicaStore({
-      url,
-      keyPrefix,
-      cacheEncryptionKey,
-      luminateApiKey: config.luminate.apiKey,
-      replicaId: config.replicaId,
-      logger,
-      firstLevelTtlMs: config.cache.ttlSeconds * 1000,
-      lookupsPerMinute: config.access.lookupsPerMinute,
-      localReplays: new MemoryReplayStore({ clock }),
-      replayWindowMs: REPLAY_WINDOW_MS,
-    });
   }
 
   status(): RedisStatus {
@@ -103,6 +87,7 @@ export class ReplicaStore {
   async close(): Promise<void> {
     this.#lock.close();
     this.#invalidation.close();
+    this.#generations.close();
     await this.#connection.close();
   }
 }

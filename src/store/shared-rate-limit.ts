@@ -1,9 +1,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateDecision } from '../access/rate-limit.js';
 import type { KeyNamer } from './keys.js';
 import type { RedisConnection } from './redis-connection.js';
-
-/** As `src/access/rate-limit.ts`'s: allowed, or refused with how long to wait. */
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 const MINUTE_S = 60;
 
@@ -26,7 +24,7 @@ export class SharedLookupRateLimit {
   readonly #connection: RedisConnection;
   readonly #keys: KeyNamer;
   readonly #redis: RateLimiterRedis;
-  readonly #memory: RateLimiterMemory;
+  readonly #memory: InsuranceLimiter;
 
   constructor({ perMinute, connection, keys }: { perMinute: number; connection: RedisConnection; keys: KeyNamer }) {
     this.#perMinute = perMinute;
@@ -64,10 +62,10 @@ export class SharedLookupRateLimit {
   /** Counts one lookup for `userId` if the limit allows it. */
   async take(userId: string): Promise<RateDecision> {
     const key = this.#key(userId);
-    // Known down (or slow): skip even the attempt, which would only add its timeout.
-    const limiter = this.#connection.status() === 'up' ? this.#redis : this.#memory;
     try {
-      await limiter.consume(key, 1);
+      // Known down (or slow): skip even the attempt, which would only add its timeout, and count here
+      // without noting a failure again (the connection already knows; a note would start another probe).
+      await (this.#connection.status() === 'up' ? this.#redis.consume(key, 1) : this.#memory.consumeHere(key, 1));
       return { allowed: true };
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) return { allowed: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
@@ -93,8 +91,14 @@ class InsuranceLimiter extends RateLimiterMemory {
     this.#onUse = onUse;
   }
 
+  /** Only rate-limiter-flexible calls this, when Redis failed it: a failure to note. */
   override consume(...args: Parameters<RateLimiterMemory['consume']>): Promise<RateLimiterRes> {
     this.#onUse();
+    return super.consume(...args);
+  }
+
+  /** A take counted here because Redis is already known down: nothing new to report. */
+  consumeHere(...args: Parameters<RateLimiterMemory['consume']>): Promise<RateLimiterRes> {
     return super.consume(...args);
   }
 }

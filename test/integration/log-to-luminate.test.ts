@@ -155,6 +155,20 @@ describe('Log to Luminate, turned on', () => {
     expect(system.luminate.logCount).toBe(1);
   });
 
+  it('logs once for a second click on the same message though only one of the two notes got its permalink', async () => {
+    const privateMetadata = sealedOrigin(system, CHANNEL, THREAD, '1764400000.000900');
+    const fields = { donor: 'cons:1001001', subject: 'Permalink or not', note: 'n', typeId: '0', privateMetadata };
+    system.slack.failingMethods.set('chat.getPermalink', 'internal_error');
+    await submit(system, { ...fields, viewId: 'V0LINK1' });
+    await threadAnswer(system);
+    expect((system.luminate.logged[0]!.note as { text: string }).text).not.toContain('https://');
+    system.slack.failingMethods.delete('chat.getPermalink');
+    const second = await submit(system, { ...fields, viewId: 'V0LINK2' });
+    expect(JSON.stringify(second.view)).toContain('already sent');
+    expect(system.slack.callsTo('chat.getPermalink').length).toBeGreaterThan(1);
+    expect(system.luminate.logCount).toBe(1);
+  });
+
   it.each([
     ['a subject over 80 characters', { subject: 'x'.repeat(81) }, 'log_subject'],
     ['a donor that does not parse', { donor: 'not a donor' }, 'log_donor'],
@@ -249,5 +263,44 @@ describe('Log to Luminate: who may', () => {
     const third = await submit(system, { user: 'U0LOGGER', subject: 'Three', viewId: 'V0R3' });
     expect(JSON.stringify(third.view)).toContain('lookups in the last minute');
     expect(system.luminate.logCount).toBe(2);
+  });
+});
+
+describe('Log to Luminate: a double submit and the rate limit', () => {
+  const system = useStandInSystem({ env: { LUMINATE_LOGGING_ENABLED: 'true', LOOKUP_RATE_PER_MINUTE: '2' } });
+
+  it('costs no lookup for a form sent twice: the exactly-once guard answers before the limit counts', async () => {
+    await submit(system, { user: 'U0TWICE', subject: 'First', viewId: 'V0TWICE1' });
+    await threadAnswer(system);
+    const again = await submit(system, { user: 'U0TWICE', subject: 'First', viewId: 'V0TWICE1' });
+    expect(JSON.stringify(again.view)).toContain('already sent');
+    // The second of this minute's two lookups is still there.
+    await submit(system, { user: 'U0TWICE', subject: 'Second', viewId: 'V0TWICE2' });
+    await threadAnswer(system, 2);
+    expect(system.luminate.logCount).toBe(2);
+    expect(logAudits(system).map((a) => a.outcome)).toEqual(['logged', 'denied', 'logged']);
+    const third = await submit(system, { user: 'U0TWICE', subject: 'Third', viewId: 'V0TWICE3' });
+    expect(JSON.stringify(third.view)).toContain('lookups in the last minute');
+    expect(system.luminate.logCount).toBe(2);
+  });
+});
+
+describe('Log to Luminate: the trigger’s 3 s with a slow group check and slow names', () => {
+  const system = useStandInSystem({ env: { LUMINATE_LOGGING_ENABLED: 'true', SLACK_ALLOWED_USERGROUPS: 'S0DONORCARE' } });
+
+  it('asks for the form within its share and tells the person inside the 3 s when views.open never answers', async () => {
+    system.slack.usergroups.set('S0DONORCARE', ['U0SLOWNAMES']);
+    system.slack.methodLatencyMs.set('usergroups.users.list', 850);
+    system.slack.methodLatencyMs.set('users.info', 3000);
+    system.slack.hangingMethods.add('views.open');
+    const responseUrl = system.slack.newResponseUrl();
+    const started = Date.now();
+    await system.interact(logShortcut({ text: 'Talked to jane@example.org', responseUrl, user: 'U0SLOWNAMES', threadTs: THREAD }));
+    const told = await system.slack.waitForResponse(responseUrl, 1, 5000);
+    // The access check (850 ms) and the names share 1 s, then views.open its 1.4 s: before the trigger_id dies.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(String(told.body.text)).toMatch(/couldn't open the Log to Luminate form/);
+    expect(system.slack.callsTo('usergroups.users.list')).toHaveLength(1);
+    expect(system.slack.callsTo('views.open')).toHaveLength(1);
   });
 });

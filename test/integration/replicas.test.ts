@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startProcess } from '../../dev/stand-ins/child-process.js';
 import { postSigned, slashCommandBody, interactivityBody } from '../../dev/stand-ins/signed-requests.js';
-import { buttonClick } from '../support/payloads.js';
+import { ModalOrigins } from '../../src/slack/modal-origin.js';
+import { buttonClick, logSubmission } from '../support/payloads.js';
 import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
 import { buttonValue, ENTRY, header, SECRETS, setSubject, startReplica, startUpstreams, type Replica, type Upstreams } from '../support/replicas.js';
 
@@ -27,7 +28,7 @@ describeWithRedis('two bot processes sharing one Redis', () => {
   beforeAll(async () => {
     upstreams = await startUpstreams();
     redis = inspector();
-    const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, LOOKUP_RATE_PER_MINUTE: '5' };
+    const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, LOOKUP_RATE_PER_MINUTE: '5', LUMINATE_LOGGING_ENABLED: 'true' };
     [a, b] = await Promise.all([startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' }), startReplica(upstreams, { ...env, REPLICA_ID: 'replica-b' })]);
   }, 60_000);
   afterAll(async () => {
@@ -115,6 +116,22 @@ describeWithRedis('two bot processes sharing one Redis', () => {
     await eventually(() => b.lines().some((l) => l.msg === 'ignored a request already processed (replay)'), 'the replay to be logged');
     expect(upstreams.slack.responsesTo(responseUrl)).toHaveLength(1);
     expect(b.lines().filter((l) => l.event === 'interaction.lookup' && l.user === 'U0REPLAY')).toHaveLength(0);
+  });
+
+  it('shows on replica B the row a log made on replica A, though B had the donor’s list cached', async () => {
+    const listed = async (user: string) => JSON.stringify((await b.command('jane@example.org', user)).answer);
+    expect(await listed('U0LOGLIST1')).not.toContain('Logged on replica A');
+    // Cached on B now: the same list is answered in B's ack, from its own first level.
+    expect((await b.command('jane@example.org', 'U0LOGLIST2')).ack.body).toContain('Sample Subject');
+
+    const privateMetadata = new ModalOrigins({ botToken: SECRETS.SLACK_BOT_TOKEN, requestSecret: SECRETS.SLACK_SIGNING_SECRET }).seal({ channelId: 'C0DONORS', threadTs: null, messageTs: null }).metadata;
+    const form = logSubmission({ donor: 'jane@example.org', subject: 'Logged on replica A', note: 'Renewing.', typeId: '0', privateMetadata, viewId: 'V0REPLICALOG', user: 'U0LOGGER' });
+    const ack = await postSigned(`${a.base}/slack/events`, SECRETS.SLACK_SIGNING_SECRET, interactivityBody(form));
+    expect(ack.status).toBe(200);
+    await eventually(() => a.lines().some((l) => l.event === 'interaction.log' && l.outcome === 'logged'), 'the log on replica A');
+    expect(upstreams.luminate.logCount).toBe(1);
+
+    expect(await listed('U0LOGLIST3')).toContain('Logged on replica A');
   });
 
   it('names keys by keyed hash only, each with a TTL, and keeps the Redis password and secrets out of every line', async () => {

@@ -15,6 +15,20 @@ const row = (i: number, subject: string | null) => ({
 });
 
 describe('renderInteractionList', () => {
+  it('drops a button whose signed value would not fit rather than cut it (a cut value fails its check)', () => {
+    const long = 'v'.repeat(2001);
+    const message = renderInteractionList(
+      { identifier: { kind: 'cons', consId: '1' }, filters: {}, page: 1, rows: [row(1, 'a'), row(2, 'b')], hasOlder: true, fetchedAt: 0, cached: true, now: 0, typeNames },
+      { page: (n) => (n === 0 ? long : `page ${n}`), row: (r) => (r.interactionId === '2001' ? long : `row ${r.interactionId}`) },
+    );
+    checkBlockKit(message);
+    const json = JSON.stringify(message);
+    expect(json).not.toContain('vvvv');
+    expect(json).toContain('row 2002');
+    const actions = message.blocks.at(-1) as { elements: { action_id: string }[] };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([LIST_ACTIONS.older, LIST_ACTIONS.refresh]);
+  });
+
   it('keeps every Block Kit limit and escapes donor text, whatever the data', () => {
     const hostile = `<!here> @channel & <https://evil.example|x> ${'長'.repeat(5000)}`;
     const rows = Array.from({ length: 10 }, (_, i) => row(i, i === 3 ? null : hostile));

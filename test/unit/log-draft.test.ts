@@ -161,6 +161,7 @@ describe('validateDraft', () => {
     expect(validateDraft(good, { typeNames, provenance: line })).toEqual({
       ok: true,
       entry: { identifier: { kind: 'cons', consId: '1001001' }, subject: good.subject, body: `${good.note}\n\n${line}`, typeId: 1 },
+      note: good.note,
     });
   });
 

@@ -8,6 +8,7 @@ import { renderInteractionCard } from '../../src/slack/render/interaction-card.j
 import { invalidInputMessage } from '../../src/slack/render/help-messages.js';
 import { describeInputProblem } from '../../src/slack/render/input-problems.js';
 import { LIMITS } from '../../src/slack/render/mrkdwn.js';
+import { CHECKED_LIMITS } from '../support/block-kit.js';
 
 /** Strings people paste: anything, plus the shapes that break naive parsers. */
 const hostile = fc.oneof(
@@ -38,7 +39,7 @@ function checkMessage(message: { text: string; blocks: unknown[] }): void {
     if (block.type === 'header') expect(block.text!.text.length).toBeLessThanOrEqual(LIMITS.headerText);
     if (block.type === 'section') {
       if (block.text) texts.push([block.text.text, LIMITS.sectionText]);
-      expect((block.fields ?? []).length).toBeLessThanOrEqual(LIMITS.sectionFields);
+      expect((block.fields ?? []).length).toBeLessThanOrEqual(CHECKED_LIMITS.sectionFields);
       for (const f of block.fields ?? []) texts.push([f.text, LIMITS.fieldText]);
     }
     if (block.type === 'context') for (const e of block.elements ?? []) if (e.text) texts.push([e.text, LIMITS.contextText]);

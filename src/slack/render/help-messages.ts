@@ -7,8 +7,8 @@ import { mrkdwn } from './mrkdwn.js';
 
 type KnownBlock = types.KnownBlock;
 
-export const COMMAND_FORM = '/interaction <interaction_id> <email | cons:ID | member:ID>';
-export const LIST_FORM = '/interaction <email | cons:ID | member:ID> [since:YYYY-MM-DD] [until:YYYY-MM-DD] [type:<id or name>]';
+const COMMAND_FORM = '/interaction <interaction_id> <email | cons:ID | member:ID>';
+const LIST_FORM = '/interaction <email | cons:ID | member:ID> [since:YYYY-MM-DD] [until:YYYY-MM-DD] [type:<id or name>]';
 
 const who = (identifier: ConstituentIdentifier) => mrkdwn(formatIdentifier(identifier), 300);
 

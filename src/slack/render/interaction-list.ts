@@ -52,8 +52,9 @@ function typeName(typeId: string | null, typeNames: ReadonlyMap<string, string>)
   return mrkdwn(typeNames.get(typeId) ?? `Type ${typeId}`, 100);
 }
 
-function button(text: string, actionId: string, value: string): types.Button {
-  return { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value: value.slice(0, LIMITS.buttonValue) };
+/** The button, or none when its signed value does not fit: a cut value would only fail its check on the click. */
+function button(text: string, actionId: string, value: string): types.Button | undefined {
+  return value.length <= LIMITS.buttonValue ? { type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value } : undefined;
 }
 
 /**
@@ -75,10 +76,11 @@ export function renderInteractionList(view: ListView, buttons: ListButtons): Sla
   }
   for (const row of view.rows) {
     const subject = row.subject?.trim() ? truncateMrkdwn(escapeMrkdwn(row.subject.trim()), ROW_SUBJECT) : '_(no subject)_';
+    const open = /^\d{1,16}$/.test(row.interactionId) ? button('Open', LIST_ACTIONS.open, buttons.row(row)) : undefined;
     blocks.push({
       type: 'section',
       text: { ...VERBATIM, text: truncateMrkdwn(`${slackDate(row.creationDate)} · ${typeName(row.typeId, view.typeNames)}\n${subject}`, LIMITS.sectionText) },
-      ...(/^\d{1,16}$/.test(row.interactionId) ? { accessory: button('Open', LIST_ACTIONS.open, buttons.row(row)) } : {}),
+      ...(open ? { accessory: open } : {}),
     });
   }
   const first = view.page * LIST_PAGE_SIZE + 1;
@@ -94,11 +96,12 @@ export function renderInteractionList(view: ListView, buttons: ListButtons): Sla
       ],
     },
   );
-  const actions: types.Button[] = [];
-  if (view.page > 0) actions.push(button('Newer', LIST_ACTIONS.newer, buttons.page(view.page - 1)));
-  if (view.hasOlder) actions.push(button('Older', LIST_ACTIONS.older, buttons.page(view.page + 1)));
-  actions.push(button('Refresh', LIST_ACTIONS.refresh, buttons.page(view.page)));
-  blocks.push({ type: 'actions', block_id: 'interaction_list_actions', elements: actions });
+  const actions = [
+    view.page > 0 ? button('Newer', LIST_ACTIONS.newer, buttons.page(view.page - 1)) : undefined,
+    view.hasOlder ? button('Older', LIST_ACTIONS.older, buttons.page(view.page + 1)) : undefined,
+    button('Refresh', LIST_ACTIONS.refresh, buttons.page(view.page)),
+  ].filter((b) => b !== undefined);
+  if (actions.length > 0) blocks.push({ type: 'actions', block_id: 'interaction_list_actions', elements: actions });
   return { text: truncateMrkdwn(`Interactions of ${donor}${filters ? ` (${filters})` : ''}`, LIMITS.fallbackText), blocks: blocks.slice(0, LIMITS.blocksPerMessage) };
 }
 

@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
 import { MAX_SUBJECT_CHARS } from '../../luminate/log-interaction.js';
-import type { DraftField, DraftProblem, SubmittedDraft } from '../../service/log-draft.js';
+import { MAX_DONOR_CHARS, type DraftField, type DraftProblem, type SubmittedDraft } from '../../service/log-draft.js';
 import type { SealedOrigin } from '../modal-origin.js';
-import { LIMITS, plainText } from './mrkdwn.js';
+import { LIMITS, plainText, truncateMrkdwn } from './mrkdwn.js';
 import { textInput } from './text-input.js';
 import { describeInputProblem } from './input-problems.js';
 
@@ -13,8 +13,6 @@ export const LOG_FORM = {
   inputAction: 'value',
 } as const;
 
-/** Longest donor text the form takes: `member:` and the longest id validateDraft parses. */
-const MAX_DONOR_INPUT = 320;
 /** A static select holds at most 100 options; its text at most 75 characters. */
 const MAX_TYPE_OPTIONS = 100;
 const MAX_OPTION_TEXT = 75;
@@ -41,9 +39,9 @@ const input = (blockId: string, label: string, hint: string, maxLength: number, 
 /** "Log to Luminate": the form prefilled from a message, or shown again with what was typed. */
 export function logFormView({ origin, values, typeNames, noteMax, noteCut = false, problem }: LogFormOptions): types.ModalView {
   const blocks: types.KnownBlock[] = [];
-  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: problem.slice(0, LIMITS.sectionText) } });
+  if (problem) blocks.push({ type: 'section', text: { type: 'mrkdwn', verbatim: true, text: truncateMrkdwn(problem, LIMITS.sectionText) } });
   blocks.push(
-    input(LOG_FORM.blocks.donor, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', MAX_DONOR_INPUT, values.donor),
+    input(LOG_FORM.blocks.donor, 'Donor', 'Their primary email, cons:<constituent id> or member:<member id>.', MAX_DONOR_CHARS, values.donor),
     input(LOG_FORM.blocks.subject, 'Subject', `At most ${MAX_SUBJECT_CHARS} characters.`, MAX_SUBJECT_CHARS, values.subject),
     {
       ...input(LOG_FORM.blocks.note, 'Note', noteCut ? 'The message was longer than a note can hold, so it is cut here.' : `At most ${noteMax} characters.`, Math.max(1, noteMax), values.note, true),
@@ -83,7 +81,7 @@ export function submittedValues(values: Record<string, Record<string, { value?: 
 }
 
 /** An inline error under one field, in plain words (Slack shows these as plain text). */
-export function draftProblemText(field: DraftField, problem: DraftProblem): string {
+function draftProblemText(field: DraftField, problem: DraftProblem): string {
   switch (problem.kind) {
     case 'required':
       return field === 'donor' ? 'Enter an email, cons:<id> or member:<id>.' : 'Enter a subject.';

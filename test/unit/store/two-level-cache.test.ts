@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { MemoryReplayStore } from '../../../src/access/replay-guard.js';
-import type { InteractionSource } from '../../../src/luminate/client.js';
+import type { DonorSource, InteractionSource, InteractionSummary } from '../../../src/luminate/client.js';
 import { isNotFound, LuminateApiError } from '../../../src/luminate/errors.js';
 import type { InteractionRequest } from '../../../src/luminate/identifiers.js';
 import type { Interaction } from '../../../src/luminate/schema.js';
@@ -13,8 +13,13 @@ const jane: InteractionRequest = { interactionId: 1000, identifier: { kind: 'ema
 
 /** Luminate as far as these caches see it: answers with the current subject, counting calls. */
 function luminate() {
-  const state = { subject: 'first', calls: 0, gone: false };
-  const source: InteractionSource = {
+  const state = { subject: 'first', calls: 0, gone: false, rows: 1, listCalls: 0 };
+  const source: InteractionSource & Pick<DonorSource, 'getUserInteractions'> = {
+    getUserInteractions: async () => {
+      state.listCalls += 1;
+      await new Promise((r) => setTimeout(r, 20));
+      return Array.from({ length: state.rows }, (_, i) => ({ interactionId: String(2000 + state.rows - i), typeId: '0', consId: '1', creationDate: null, subject: `row ${state.rows - i}` }) as InteractionSummary);
+    },
     getInteraction: async (request) => {
       state.calls += 1;
       await new Promise((r) => setTimeout(r, 20));
@@ -39,7 +44,7 @@ describeWithRedis('the caches over a shared second level (two replicas in one pr
   });
   afterAll(() => redis.disconnect());
 
-  async function replica(source: InteractionSource, { ttlSeconds = 60 } = {}): Promise<Caches> {
+  async function replica(source: InteractionSource & Partial<DonorSource>, { ttlSeconds = 60 } = {}): Promise<Caches> {
     const store = new ReplicaStore({
       url: SHARED_REDIS_URL,
       keyPrefix: prefix,
@@ -102,5 +107,49 @@ describeWithRedis('the caches over a shared second level (two replicas in one pr
     await b.interactions.get(jane);
     expect(state.calls).toBe(2);
     expect(await keysUnder(redis, prefix)).toEqual([]);
+  });
+
+  it('a log on one replica retires the donor’s cached lists on every replica and in Redis, whatever their filters', async () => {
+    const { state, source } = luminate();
+    const [a, b] = [await replica(source), await replica(source)];
+    const byEmail = { identifier: jane.identifier, filters: {}, page: 0 };
+    const since = { identifier: jane.identifier, filters: { since: '2024-01-01' }, page: 0 };
+    for (const request of [byEmail, since]) {
+      await a.lists.page(request);
+      expect(await b.lists.page(request)).toMatchObject({ cached: true, rows: [{ subject: 'row 1' }] });
+    }
+    expect(b.lists.peek(byEmail)).toBeDefined();
+    expect(state.listCalls).toBe(2);
+
+    state.rows = 2; // the write
+    await a.lists.dropDonor([jane.identifier]);
+    await eventually(() => b.lists.peek(byEmail) === undefined, 'B to hear the donor’s lists are stale');
+    expect(await b.lists.page(byEmail)).toMatchObject({ cached: false, rows: [{ subject: 'row 2' }, { subject: 'row 1' }] });
+    expect(await b.lists.page(since)).toMatchObject({ cached: false, rows: [{ subject: 'row 2' }, { subject: 'row 1' }] });
+    // A reads what B fetched after the write, through Redis: one call per page over both replicas.
+    expect(await a.lists.page(byEmail)).toMatchObject({ cached: true, rows: [{ subject: 'row 2' }, { subject: 'row 1' }] });
+    expect(state.listCalls).toBe(4);
+    // A replica that heard nothing of the raise reads the generation from Redis, not the older pages still there.
+    const c = await replica(source);
+    expect(await c.lists.page(since)).toMatchObject({ cached: true, rows: [{ subject: 'row 2' }, { subject: 'row 1' }] });
+    expect(state.listCalls).toBe(4);
+    // Under a keyed hash, with a TTL: no donor in the name.
+    const counters = await keysUnder(redis, `${prefix}list-gen:`);
+    expect(counters).toHaveLength(1);
+    expect(counters[0]).toMatch(/^[^@]*:[\da-f]{64}$/);
+    expect(await redis.pttl(counters[0]!)).toBeGreaterThan(0);
+  });
+
+  it('with Redis away, a log still retires the lists on its own replica', async () => {
+    const { state, source } = luminate();
+    const a = await replica(source);
+    const byEmail = { identifier: jane.identifier, filters: {}, page: 0 };
+    await a.lists.page(byEmail);
+    const store = stores.at(-1)!;
+    await store.close(); // every command now fails at once, as when Redis is down
+    state.rows = 2;
+    await a.lists.dropDonor([jane.identifier]);
+    expect(a.lists.peek(byEmail)).toBeUndefined();
+    expect(await a.lists.page(byEmail)).toMatchObject({ cached: false, rows: [{ subject: 'row 2' }, { subject: 'row 1' }] });
   });
 });

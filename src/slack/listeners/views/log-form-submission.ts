@@ -44,7 +44,12 @@ export function logFormSubmission(deps: ListenerDependencies) {
     const form = (problem: string) => logFormView({ origin, values: typed, typeNames: deps.typeNames, noteMax: noteRoom(line), problem });
 
     await deps.work.run(async () => {
-      const outcome = deps.logs.log(requester, { viewId: view.id, entry: check.entry });
+      const outcome = deps.logs.log(requester, {
+        viewId: view.id,
+        entry: check.entry,
+        // The second-click guard's entry: what was typed, on which message; never the provenance line (its permalink may be late).
+        entered: { note: check.note, channelId: origin.channelId, messageTs: origin.messageTs ?? null },
+      });
       const quick = await within(outcome, deps.slowNoticeMs);
       if (quick) {
         const failure = fieldFailure(quick);

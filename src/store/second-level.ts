@@ -1,5 +1,5 @@
 /**
- * What the caches need of a store shared by replicas (implemented over Redis in src/store/): a second
+ * What the caches need of a store shared by replicas (implemented over Redis by replica-store.ts; the port sits here so service/ depends on store/, never the reverse): a second
  * level behind each replica's in-process first level. Every method copes with the store being away by
  * itself (reads miss, writes are skipped, a lookup fetches on its own), so the caches never branch on it.
  */
@@ -20,6 +20,23 @@ export interface SecondLevel {
   onDrop(listener: (namespace: string, hash: string, version: number) => void): () => void;
   /** Called when announcements may have been missed (the store came back): every first-level copy must go. */
   onResync(listener: () => void): () => void;
+  /** Per-group generations, shared by replicas: how a write retires a group of entries it cannot name one by one. */
+  readonly generations: Generations;
+}
+
+/**
+ * A counter per group of cache keys (a donor's lists, whatever their filters and page): the caches put it in
+ * the keys of the group, so raising it retires every entry of the older one at once, on every replica and
+ * in the shared level, without a way to list those entries (their names are keyed hashes). Entries under an
+ * older generation are never read again and expire with their TTL.
+ */
+export interface Generations {
+  /** The generation as this replica knows it now, without waiting; undefined when it must be read. */
+  known(namespace: string, groupKey: string): number | undefined;
+  /** The current generation (read from the store when not known here; 0 for a group never raised). */
+  read(namespace: string, groupKey: string): Promise<number>;
+  /** Raises the group's generation everywhere (here at least, while the store is away). Never rejects. */
+  raise(namespace: string, groupKey: string): Promise<void>;
 }
 
 export interface SecondLevelEntry<T> {
