@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { freePort, startProcess, waitForHealthy, type RunningProcess } from '../stand-ins/child-process.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { slackSignature, slashCommandBody } from '../stand-ins/signed-requests.js';
+import { answerKind } from './answer-kind.js';
 import { benchDonorId, UPSTREAM_METHODS, type UpstreamMethod } from './bench-donors.js';
 import type { FromStandIns, ToStandIns } from './stand-ins-process.js';
 
@@ -23,6 +24,11 @@ export interface BenchOptions {
   fillCards: number;
   /** The bot's LUMINATE_MAX_CONNECTIONS. */
   maxConnections: number;
+  /**
+   * The bot's LUMINATE_TIMEOUT_MS (default: the bot's own). The smoke run in npm test shares a loaded machine:
+   * a first call that ran out of its budget there fails its lookup, and the next request calls again.
+   */
+  luminateTimeoutMs?: number;
   /** Write the bot's CPU profile (`--cpu-prof`) here. */
   profileDir?: string;
   /** Node options for both apps alike, e.g. `--max-semi-space-size=4`, to try a deployment setting. */
@@ -144,8 +150,9 @@ class StandIns {
     this.#child = child;
     this.#ready = ready;
     child.on('message', (message: FromStandIns) => {
-      if (message.type === 'response' && message.card) {
-        this.#waiting.get(message.url)?.(performance.timeOrigin + performance.now());
+      if (message.type === 'response' && message.kind !== 'looking-up') {
+        // A notice (the lookup failed or was refused) is no card: the request counts as a failure.
+        this.#waiting.get(message.url)?.(message.kind === 'answer' ? performance.timeOrigin + performance.now() : null);
         this.#waiting.delete(message.url);
       } else if (message.type === 'stats') {
         this.#stats.get(message.id)?.(message);
@@ -179,7 +186,7 @@ class StandIns {
     return `${this.#ready.slackOrigin}/respond/${++this.#next}`;
   }
 
-  /** Resolves with the time the card for `url` arrived, or null after 30 s. */
+  /** Resolves with the time the card for `url` arrived, or null when a notice came instead or nothing after 30 s. */
   cardAt(url: string): { arrived: Promise<number | null>; cancel: () => void } {
     let timer: NodeJS.Timeout | undefined;
     const arrived = new Promise<number | null>((resolve) => {
@@ -264,6 +271,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         LUMINATE_LOGIN_NAME: 'bench',
         LUMINATE_LOGIN_PASSWORD: loginPassword,
         LUMINATE_MAX_CONNECTIONS: String(options.maxConnections),
+        ...(options.luminateTimeoutMs === undefined ? {} : { LUMINATE_TIMEOUT_MS: String(options.luminateTimeoutMs) }),
         CACHE_MAX_ENTRIES: String(Math.max(5000, options.fillCards + options.coldRequests + 10)),
         // One driver plays many people; the limit is not what is measured.
         LOOKUP_RATE_PER_MINUTE: '100000',
@@ -276,7 +284,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     const bare = startProcess(join(DEV_BUILD, 'bench', 'bare-app.js'), { ...common, PORT: String(barePort) }, { keepOutput: false, nodeArgs: options.nodeArgs ?? [] });
     for (const [name, proc, port] of [['bot', bot, botPort], ['bare', bare, barePort]] as const) {
-      await waitForHealthy(`http://127.0.0.1:${port}/healthz`);
+      // Generous: on a loaded machine a cold Node process takes many seconds to load the app.
+      await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 45_000);
       targets.push({ name, process: proc, pool: new Pool(`http://127.0.0.1:${port}`, { connections: Math.max(options.concurrency, options.stampede), pipelining: 1 }) });
     }
     log(`bot pid ${bot.child.pid}, bare app pid ${bare.child.pid}; upstream latency ${options.latencyMs} ms, concurrency ${options.concurrency}`);
@@ -323,7 +332,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           }
           if (text.includes('"blocks"')) {
             card.cancel();
-            cards.push(ackedAt - sentAt);
+            if (answerKind(JSON.parse(text) as { text?: unknown; blocks?: unknown }) === 'answer') cards.push(ackedAt - sentAt);
+            else failures += 1;
             continue;
           }
           const arrivedAt = await card.arrived;
