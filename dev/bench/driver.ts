@@ -1,4 +1,5 @@
 import { slackSignature, slashCommandBody } from '../stand-ins/signed-requests.js';
+import { answerKind } from './answer-kind.js';
 import { UPSTREAM_METHODS, type UpstreamMethod } from './bench-donors.js';
 import { cpuMs, type Samples, type Target } from './figures.js';
 import type { StandIns } from './stand-ins-client.js';
@@ -49,7 +50,8 @@ export async function drive(standIns: StandIns, signingSecret: string, target: T
       }
       if (text.includes('"blocks"')) {
         card.cancel();
-        cards.push(ackedAt - sentAt);
+        if (answerKind(JSON.parse(text) as { text?: unknown; blocks?: unknown }) === 'answer') cards.push(ackedAt - sentAt);
+        else failures += 1;
         continue;
       }
       const arrivedAt = await card.arrived;

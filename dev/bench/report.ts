@@ -6,6 +6,11 @@ export interface BenchOptions {
   concurrency: number;
   /** The stand-in SRConsAPI's latency for every answer. */
   latencyMs: number;
+  /**
+   * The bot's LUMINATE_TIMEOUT_MS (default: the bot's own). The smoke run in npm test shares a loaded machine:
+   * a first call that ran out of its budget there fails its lookup, and the next request calls again.
+   */
+  luminateTimeoutMs?: number;
   hotRequests: number;
   coldRequests: number;
   /** Concurrent requests for one cold key. */

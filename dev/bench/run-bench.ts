@@ -70,6 +70,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     LUMINATE_LOGIN_NAME: 'bench',
     LUMINATE_LOGIN_PASSWORD: loginPassword,
     LUMINATE_MAX_CONNECTIONS: String(maxConnections),
+    ...(options.luminateTimeoutMs === undefined ? {} : { LUMINATE_TIMEOUT_MS: String(options.luminateTimeoutMs) }),
     CACHE_MAX_ENTRIES: String(Math.max(5000, options.fillCards + options.coldRequests + 10)),
     // One driver plays many people; the limit is not what is measured.
     LOOKUP_RATE_PER_MINUTE: '100000',

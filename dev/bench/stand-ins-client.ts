@@ -17,8 +17,9 @@ export class StandIns {
     this.#child = child;
     this.#ready = ready;
     child.on('message', (message: FromStandIns) => {
-      if (message.type === 'response' && message.card) {
-        this.#waiting.get(message.url)?.(performance.timeOrigin + performance.now());
+      if (message.type === 'response' && message.kind !== 'looking-up') {
+        // A notice (the lookup failed or was refused) is no card: the request counts as a failure.
+        this.#waiting.get(message.url)?.(message.kind === 'answer' ? performance.timeOrigin + performance.now() : null);
         this.#waiting.delete(message.url);
       } else if (message.type === 'stats') {
         this.#stats.get(message.id)?.(message);

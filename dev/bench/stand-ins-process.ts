@@ -1,6 +1,7 @@
 import { StandInLuminate } from '../stand-ins/luminate.js';
 import { SAMPLE_CONSTITUENTS } from '../stand-ins/sample-data.js';
 import { StandInSlack } from '../stand-ins/slack.js';
+import { answerKind, type AnswerKind } from './answer-kind.js';
 import { benchDonors, UPSTREAM_METHODS, type UpstreamMethod } from './bench-donors.js';
 
 /**
@@ -12,7 +13,7 @@ import { benchDonors, UPSTREAM_METHODS, type UpstreamMethod } from './bench-dono
 export type ToStandIns = { type: 'stats'; id: number } | { type: 'latency'; ms: number } | { type: 'reset-max' };
 export type FromStandIns =
   | { type: 'ready'; luminateUrl: string; slackApiUrl: string; slackOrigin: string }
-  | { type: 'response'; url: string; card: boolean }
+  | { type: 'response'; url: string; kind: AnswerKind }
   | { type: 'stats'; id: number; calls: Record<UpstreamMethod, number>; maxInFlight: number; connectionsOpened: number };
 
 const send = (message: FromStandIns) => process.send!(message);
@@ -28,7 +29,7 @@ const luminate = await StandInLuminate.start({
 });
 const slack = await StandInSlack.start({ botToken: env.SLACK_BOT_TOKEN! });
 slack.onResponse = (post) => {
-  send({ type: 'response', url: post.url, card: Array.isArray(post.body.blocks) && !String(post.body.text).startsWith(':hourglass') });
+  send({ type: 'response', url: post.url, kind: answerKind(post.body) });
   if (slack.responses.length > 1000) slack.clearResponses();
 };
 

@@ -139,8 +139,11 @@ export class InteractionService {
       }
       const limited = await this.#overLimit(requester, () => this.#auditList(requester, list, 'rate_limited', 0, false, ms()));
       if (limited) return { kind: 'refused', refusal: limited };
-      // Started with the page, so the name costs no extra round trip; it never fails the list.
-      const donor = donors ? donors.inGrace(donors.read(list.identifier, { refresh })) : Promise.resolve(undefined);
+      // Started with the page, so the name costs no extra round trip; it never fails the list. Its grace runs
+      // from the page's arrival, as a card's does from its interaction's: a name that came in as slowly as
+      // the page (a loaded Luminate or machine) is still shown.
+      const read = donors?.read(list.identifier, { refresh });
+      const donor = async () => (read ? donors!.inGrace(read) : undefined);
       let page;
       try {
         page = await lists.page(list, { refresh });
@@ -150,13 +153,13 @@ export class InteractionService {
         return { kind: 'failed', identifier: list.identifier, error };
       }
       if (page.refreshFailure === undefined) {
-        const named = await donor;
+        const named = await donor();
         this.#auditList(requester, list, 'found', page.rows.length, page.cached, ms());
         return { kind: 'page', list, page, donor: named };
       }
       logger.warn('refresh of a list failed, the cached page stays', { ...fields, error: page.refreshFailure });
       this.#auditList(requester, list, 'error', page.rows.length, true, ms());
-      return { kind: 'page', list, page, donor: await donor, refreshFailure: { kind: 'error', error: page.refreshFailure } };
+      return { kind: 'page', list, page, donor: await donor(), refreshFailure: { kind: 'error', error: page.refreshFailure } };
     } catch (error) {
       logger.error('list failed unexpectedly', { error, identifierKind: list.identifier.kind });
       this.#auditList(requester, list, 'error', 0, false, ms());

@@ -172,12 +172,25 @@ export class RedisConnection {
   #subscriberConnection(): Redis {
     if (this.#subscriber) return this.#subscriber;
     // Subscribe commands wait for the connection (offline queue on); nothing else is sent here.
-    const subscriber = new Redis(this.#url, { ...this.#options, enableOfflineQueue: true, enableAutoPipelining: false, maxRetriesPerRequest: null, commandTimeout: undefined });
+    // autoResubscribe off: ioredis's own resubscribe after a reconnect leaves its promise unhandled, and a
+    // close() during that reconnect rejects it ("Connection is closed."), which would end a process run
+    // with Node's default --unhandled-rejections=throw. Resubscribing is done here instead, with a catch.
+    const subscriber = new Redis(this.#url, { ...this.#options, enableOfflineQueue: true, enableAutoPipelining: false, maxRetriesPerRequest: null, commandTimeout: undefined, autoResubscribe: false });
     let readyBefore = false;
     subscriber.on('error', () => undefined);
     subscriber.on('ready', () => {
-      if (readyBefore) for (const handler of this.#resyncHandlers) handler();
-      readyBefore = true;
+      if (!readyBefore) {
+        // The first time, the subscribe commands queued before the connection are sent by ioredis itself.
+        readyBefore = true;
+        return;
+      }
+      const channels = [...this.#channelHandlers.keys()];
+      const resync = () => this.#resyncHandlers.forEach((handler) => handler());
+      // Messages published while pub/sub was away are lost: once subscribed again (no message missed from
+      // then on), whatever was kept on the strength of them is dropped. A failed subscribe means the
+      // connection went again; its next 'ready' comes back here.
+      if (channels.length === 0) resync();
+      else subscriber.subscribe(...channels).then(resync).catch(() => undefined);
     });
     subscriber.on('message', (channel: string, message: string) => {
       for (const handler of this.#channelHandlers.get(channel) ?? []) handler(message);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { interactivityBody, postSigned } from '../../dev/stand-ins/signed-requests.js';
 import { ModalOrigins } from '../../src/slack/modal-origin.js';
 import { logSubmission } from '../support/payloads.js';
-import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
+import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, pauseRedis, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
 import { header, SECRETS, setSubject, startReplica, startUpstreams, type Replica, type Upstreams } from '../support/replicas.js';
 
 /**
@@ -165,7 +165,7 @@ describeWithRedis('attack: exactly-once across replicas when Redis is away or sl
     await retryLogsOnce('V0ATKONCE1', 'Double submit during outage', 'U0DOUBLE');
   }, 60_000);
 
-  it('writes a form submitted to both replicas never twice while Redis answers slowly (DEBUG SLEEP), and once when retried after', async () => {
+  it('writes a form submitted to both replicas never twice while Redis answers slowly (CLIENT PAUSE), and once when retried after', async () => {
     const up = async (r: Replica) => JSON.stringify((await r.healthz()).body).includes('"up"');
     await eventually(async () => (await up(a)) && (await up(b)), 'Redis to be back on both', 20_000);
     const before = upstreams.luminate.logCount;
@@ -173,13 +173,12 @@ describeWithRedis('attack: exactly-once across replicas when Redis is away or sl
     slow.on('error', () => undefined);
     try {
       // Redis is up, just slow: every command of the replicas waits 3 s, beyond their 250 ms timeout.
-      const sleeping = slow.call('DEBUG', 'SLEEP', '3').catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
+      // CLIENT PAUSE is in force once it answers (a DEBUG SLEEP sent just before may not have started yet).
+      await pauseRedis(own.url, 3000);
       const [first, second] = await Promise.all([
         submitLog(a, { viewId: 'V0ATKONCE2', subject: 'Double submit on a slow Redis', user: 'U0DOUBLE2' }),
         submitLog(b, { viewId: 'V0ATKONCE2', subject: 'Double submit on a slow Redis', user: 'U0DOUBLE2' }),
       ]);
-      await sleeping;
       await eventually(() => unavailable.test(seen(first, 'V0ATKONCE2')) && unavailable.test(seen(second, 'V0ATKONCE2')), 'both to be told logging is briefly unavailable');
       await new Promise((r) => setTimeout(r, 1500));
       expect(upstreams.luminate.logCount - before).toBe(0);

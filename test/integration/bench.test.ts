@@ -1,4 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { answerKind } from '../../dev/bench/answer-kind.js';
+import { LuminateTimeoutError } from '../../src/luminate/errors.js';
+import type { InteractionRequest } from '../../src/luminate/identifiers.js';
+import { lookupFailureMessage } from '../../src/slack/render/failure-messages.js';
+import { lookingUpMessage } from '../../src/slack/render/help-messages.js';
+import { renderInteractionCard } from '../../src/slack/render/interaction-card.js';
 import { replicasSection, withReplicasSection } from '../../dev/bench/report.js';
 import { formatBench, runBench } from '../../dev/bench/run-bench.js';
 import { describeWithRedis, inspector, keysUnder, SHARED_REDIS_URL } from '../support/redis.js';
@@ -7,7 +13,7 @@ import { describeWithRedis, inspector, keysUnder, SHARED_REDIS_URL } from '../su
 // keeps it from rotting: both processes start, every workload completes, the report is whole.
 describe('npm run bench (smoke)', () => {
   it('runs every workload against the bot and the bare app and reports the targets', async () => {
-    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 8 });
+    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 8, luminateTimeoutMs: 60_000 });
     for (const workload of Object.values(result.workloads)) {
       for (const figures of [workload.bot, workload.bare]) {
         expect(figures.failures).toBe(0);
@@ -59,7 +65,7 @@ describe('npm run bench (smoke)', () => {
 // bot and bare app. Only what a tiny run can show for sure: every card arrives, and the counts that prove sharing.
 describeWithRedis('npm run bench -- --replicas 2 (smoke)', () => {
   it('drives both replicas round robin over one Redis and reports their targets', async () => {
-    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 8, replicas: 2, redisUrl: SHARED_REDIS_URL });
+    const result = await runBench({ concurrency: 4, latencyMs: 10, hotRequests: 20, coldRequests: 12, stampede: 8, fillCards: 20, maxConnections: 8, replicas: 2, redisUrl: SHARED_REDIS_URL, luminateTimeoutMs: 60_000 });
     const { hot, cold, stampede, listHot } = result.workloads;
     for (const figures of [hot.replicas, cold.replicas, stampede.replicas]) {
       expect(figures?.failures).toBe(0);
@@ -101,5 +107,16 @@ describe('BENCHMARKS.md "Several replicas" section', () => {
     expect(twice).toContain('## Later\n\nKept.\n');
     expect(replicasSection(twice)).toMatch(/^## Several replicas\n[\s\S]*\| new \|$/);
     expect(replicasSection('# Benchmarks\n\n## Other\n')).toBeUndefined();
+  });
+});
+
+describe('the bench driver', () => {
+  it('counts a lookup that failed as a failure, not as a card', () => {
+    const lookup: InteractionRequest = { interactionId: 1000, identifier: { kind: 'email', email: 'jane@example.org' } };
+    const interaction = { interactionId: '1000', typeId: '1', categoryId: null, consId: '1001001', createdBy: null, creationDate: null, subject: 'Call', note: null };
+    const card = renderInteractionCard(interaction, { fetchedAt: 0, cached: false, now: 0, typeNames: new Map() });
+    expect(answerKind(card)).toBe('answer');
+    expect(answerKind(lookingUpMessage(lookup))).toBe('looking-up');
+    expect(answerKind(lookupFailureMessage(new LuminateTimeoutError(10_000), lookup))).toBe('notice');
   });
 });

@@ -216,8 +216,8 @@ describeWithRedis('Redis with a password and CACHE_ENCRYPTION_KEY, killed mid-tr
     await traffic;
     expect(answered).toBe(sent);
     for (const replica of [a, b]) {
-      expect(down(replica)).toHaveLength(1);
-      expect(back(replica)).toHaveLength(1);
+      expect(down(replica), JSON.stringify(down(replica))).toHaveLength(1);
+      expect(back(replica), JSON.stringify(back(replica))).toHaveLength(1);
       expect(await replica.healthz()).toEqual({ status: 200, body: { status: 'ready', redis: 'up' } });
     }
 

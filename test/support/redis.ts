@@ -28,11 +28,7 @@ export function redisAvailable({ port = 6379, password, timeoutMs = 500 }: { por
   });
 }
 
-const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
-const serverOnPath = version.status === 0;
-/** Redis 7 blocks DEBUG (used to make a server slow) unless told otherwise; older ones do not know the option. */
-const major = Number(/v=(\d+)\./.exec(version.stdout ?? '')?.[1] ?? 0);
-const debugOption = major >= 7 ? ['--enable-debug-command', 'local'] : [];
+const serverOnPath = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).status === 0;
 const sharedUp = await redisAvailable();
 
 const HOW_TO_RUN = 'start one with `redis-server --port 6379 --save "" --appendonly no` (redis-server must be on PATH) and run npm test again';
@@ -83,6 +79,19 @@ export async function deleteKeysUnder(client: Redis, prefix: string): Promise<vo
   if (keys.length > 0) await client.del(...keys);
 }
 
+/**
+ * Makes the server at `url` answer nobody for `ms` (CLIENT PAUSE ALL): a slow Redis. Resolves once the
+ * pause is in force (its own reply comes first), so the next command anyone sends waits for sure.
+ */
+export async function pauseRedis(url: string, ms: number): Promise<void> {
+  const admin = inspector(url);
+  try {
+    await admin.client('PAUSE', ms, 'ALL');
+  } finally {
+    admin.disconnect();
+  }
+}
+
 /** A plain client for looking at what the code under test wrote. */
 export function inspector(url = SHARED_REDIS_URL): Redis {
   return new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1 });
@@ -113,7 +122,7 @@ export async function startOwnRedis({ password }: { password?: string } = {}): P
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...debugOption, ...(password ? ['--requirepass', password] : [])];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(password ? ['--requirepass', password] : [])];
     child = spawn('redis-server', args, { stdio: 'ignore' });
     const deadline = Date.now() + 10_000;
     while (!(await redisAvailable({ port, password, timeoutMs: 200 }))) {

@@ -18,9 +18,11 @@ const json = (body: unknown, status = 200) => ({ kind: 'status', status, content
 const documented = () => JSON.parse(luminateFixture('getInteraction.json')) as { getInteractionResponse: { interaction: Record<string, unknown> } };
 
 describe('a slow but working Luminate', () => {
-  it('answers 20 concurrent lookups at 2.5 s within a 3 s budget, once each, at the default resilience settings', async () => {
-    luminate.latencyMs = 2500;
-    const defaults = new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 3000, maxConnections: 20 });
+  // Latency well past half the budget (past any point where an attempt might be abandoned for a retry), with
+  // 2 s to spare for a loaded machine.
+  it('answers 20 concurrent lookups at 3 s within a 5 s budget, once each, at the default resilience settings', async () => {
+    luminate.latencyMs = 3000;
+    const defaults = new LuminateClient({ url: luminate.url, ...credentials, timeoutMs: 5000, maxConnections: 20 });
     const answers = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => defaults.getInteraction({ ...jane, interactionId: 1000 + (i % 4) })));
     expect(answers.filter((a) => a.status === 'rejected').map((a) => String((a as PromiseRejectedResult).reason))).toEqual([]);
     expect(luminate.requests).toHaveLength(20);
@@ -40,10 +42,10 @@ describe('a slow but working Luminate', () => {
   });
 
   it('does not retry when too little of the budget is left for a retry to succeed', async () => {
-    // Each attempt takes 700 ms of the 1000 ms budget, then a 503: a second attempt could not finish in the 300 ms left.
-    luminate.latencyMs = 700;
+    // Each attempt takes 2.1 s of the 3 s budget, then a 503: a second attempt could not finish in the 0.9 s left.
+    luminate.latencyMs = 2100;
     luminate.fault = { kind: 'status', status: 503 };
-    const quick = clientFor({ timeoutMs: 1000 });
+    const quick = clientFor({ timeoutMs: 3000 });
     expect(await failure(quick.getInteraction(jane))).toMatchObject({ status: 503 });
     expect(luminate.requests).toHaveLength(1);
     await quick.close();
@@ -65,7 +67,9 @@ describe("Luminate's bodies are read in time in step with their length", () => {
     luminate.fault = { kind: 'status', status: 403, contentType, body };
     const started = performance.now();
     await failure(client.getInteraction(jane));
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Milliseconds when idle; a loaded 2-core machine stretches that several times. A super-linear read of
+    // a megabyte would take minutes.
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -1,8 +1,8 @@
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { MemoryReplayStore } from '../../../src/access/replay-guard.js';
 import { SharedLookupRateLimit } from '../../../src/store/shared-rate-limit.js';
 import { SharedReplayMemory } from '../../../src/store/shared-replay-memory.js';
-import { describeWithRedis, eventually, inspector, keysUnder } from '../../support/redis.js';
+import { describeWithRedis, eventually, inspector, keysUnder, pauseRedis } from '../../support/redis.js';
 import { useReplicas, type Replica } from './replica.js';
 
 describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
@@ -59,20 +59,17 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
     const own = await t.ownRedis();
     const ra = await open({ url: own.url });
     const a = limiter(ra, 100);
-    const admin = inspector(own.url);
-    try {
-      void admin.debug('SLEEP', '2').catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 50));
-      const started = performance.now();
-      expect(await a.take('U0ALICE')).toEqual({ allowed: true });
-      expect(performance.now() - started).toBeLessThan(1200);
-      expect(ra.connection.status()).toBe('down');
-      const again = performance.now();
-      expect(await a.take('U0ALICE')).toEqual({ allowed: true });
-      expect(performance.now() - again).toBeLessThan(100);
-    } finally {
-      admin.disconnect();
-    }
+    // Redis answers nobody for 3 s, from before the first take is sent.
+    await pauseRedis(own.url, 3000);
+    const started = performance.now();
+    expect(await a.take('U0ALICE')).toEqual({ allowed: true });
+    // The 250 ms timeout plus generous room for a loaded machine; waiting for Redis would take 3 s.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(ra.connection.status()).toBe('down');
+    // Counted in memory without trying Redis (the connection's own PING probe aside).
+    const sent = vi.spyOn(ra.connection.client, 'sendCommand');
+    expect(await a.take('U0ALICE')).toEqual({ allowed: true });
+    expect(sent.mock.calls.map(([command]) => command.name).filter((name) => name !== 'ping')).toEqual([]);
   });
 
   it('shares the replay memory: a request replayed to the other replica is refused there, with the window as TTL', async () => {
@@ -126,11 +123,9 @@ describeWithRedis('Shared rate limit and replay memory (real Redis)', () => {
     const b = replay(rb);
     const admin = inspector(own.url);
     try {
-      await admin.ping(); // connected, so the sleep starts now
-      const sleeping = admin.debug('SLEEP', '2').catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
+      // CLIENT PAUSE is in force once it answers (a DEBUG SLEEP sent just before may not have started yet).
+      await pauseRedis(own.url, 2000);
       expect(await a.claimOnce('log-view|late')).toBe('unconfirmed');
-      await sleeping;
       // The SET landed once Redis woke up; until it is released, the other replica sees a repeat.
       await eventually(() => ra.connection.status() === 'up' && rb.connection.status() === 'up', 'both to see Redis again', 15_000);
       expect(await keysUnder(admin, t.prefix)).toHaveLength(1);
