@@ -118,7 +118,7 @@ export function botTargets(
 }
 
 /** How much a shared Redis may add to a cold card's p50 (issue 12). */
-export const REDIS_COLD_P50_ALLOWANCE_MS = 2;
+const REDIS_COLD_P50_ALLOWANCE_MS = 2;
 
 /**
  * Issue 12's targets for replicas sharing one Redis, against the single in-memory bot of the same run.

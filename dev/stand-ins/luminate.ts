@@ -496,7 +496,7 @@ const FIREWALL_PAGE =
   '<p>You don\'t have permission to access "SRConsAPI" on this server.</p><p>Reference #18.2f5e1cb8.1764400000.1a2b3c4d</p></body></html>';
 
 /** The interaction as the quirk changes it; the stored sample is never touched. */
-export function applyQuirk(quirk: AnswerQuirk, interaction: WireInteraction): unknown {
+function applyQuirk(quirk: AnswerQuirk, interaction: WireInteraction): unknown {
   const copy: Record<string, unknown> = { ...interaction };
   switch (quirk.kind) {
     case 'absent_fields':

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { interactivityBody, postSigned } from '../../dev/stand-ins/signed-requests.js';
 import { ModalOrigins } from '../../src/slack/modal-origin.js';
 import { logSubmission } from '../support/payloads.js';
-import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, pauseRedis, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
-import { header, SECRETS, setSubject, startReplica, startUpstreams, type Replica, type Upstreams } from '../support/replicas.js';
+import { describeWithRedis, eventually, inspector, keysUnder, pauseRedis, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
+import { header, SECRETS, endReplicas, setSubject, startReplica, startTwoReplicas, startUpstreams, type Replica, type Upstreams } from '../support/replicas.js';
 
 /**
  * Attacks on several replicas sharing one Redis: each `it` is one finding, and fails until the
@@ -14,11 +14,6 @@ import { header, SECRETS, setSubject, startReplica, startUpstreams, type Replica
 const CHANNEL = 'C0DONORS';
 const THREAD = '1764400000.000100';
 const MESSAGE = '1764400000.000200';
-
-const stop = async (replicas: Replica[]) => {
-  for (const r of replicas) r.proc.child.kill('SIGKILL');
-  await Promise.all(replicas.map((r) => r.proc.exited));
-};
 
 /** The log form's private_metadata as the bot seals it (same secrets as every replica). */
 const sealed = () => new ModalOrigins({ botToken: SECRETS.SLACK_BOT_TOKEN, requestSecret: SECRETS.SLACK_SIGNING_SECRET }).seal({ channelId: CHANNEL, threadTs: THREAD, messageTs: MESSAGE }).metadata;
@@ -45,13 +40,10 @@ describeWithRedis('attack: a log on one replica and the donor lists every replic
     upstreams = await startUpstreams();
     redis = inspector();
     const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, LUMINATE_LOGGING_ENABLED: 'true', LOOKUP_RATE_PER_MINUTE: '1000' };
-    [a, b] = await Promise.all([startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' }), startReplica(upstreams, { ...env, REPLICA_ID: 'replica-b' })]);
+    [a, b] = await startTwoReplicas(upstreams, env);
   }, 60_000);
   afterAll(async () => {
-    await stop([a, b].filter(Boolean));
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await upstreams.close();
+    await endReplicas({ replicas: [a, b], upstreams, redis, prefix });
   });
 
   // Finding (medium): with REDIS_URL, LogService's "drop the donor's cached lists" does nothing. ListCache.dropDonor
@@ -114,12 +106,11 @@ describeWithRedis('attack: exactly-once across replicas when Redis is away or sl
     own = await startOwnRedis();
     upstreams = await startUpstreams();
     const env = { REDIS_URL: own.url, REDIS_KEY_PREFIX: prefix, LUMINATE_LOGGING_ENABLED: 'true', LOOKUP_RATE_PER_MINUTE: '1000' };
-    [a, b] = await Promise.all([startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' }), startReplica(upstreams, { ...env, REPLICA_ID: 'replica-b' })]);
+    [a, b] = await startTwoReplicas(upstreams, env);
   }, 60_000);
   afterAll(async () => {
-    await stop([a, b].filter(Boolean));
+    await endReplicas({ replicas: [a, b], upstreams });
     await own.stop();
-    await upstreams.close();
   });
 
   // Finding (medium): the "log once" guard (view id + entry) falls back to each replica's own memory when Redis
@@ -204,10 +195,7 @@ describeWithRedis('attack: someone else who can write to a shared Redis, with CA
     a = await startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' });
   }, 60_000);
   afterAll(async () => {
-    await stop([a].filter(Boolean));
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await upstreams.close();
+    await endReplicas({ replicas: [a], upstreams, redis, prefix });
   });
 
   // Finding (low-medium): AES-GCM authenticates the payload with the key name only; the version field `v` and the

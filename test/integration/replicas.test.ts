@@ -4,19 +4,14 @@ import { freePort, startProcess } from '../../dev/stand-ins/child-process.js';
 import { postSigned, slashCommandBody, interactivityBody } from '../../dev/stand-ins/signed-requests.js';
 import { ModalOrigins } from '../../src/slack/modal-origin.js';
 import { buttonClick, logSubmission } from '../support/payloads.js';
-import { deleteKeysUnder, describeWithRedis, eventually, inspector, keysUnder, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
-import { buttonValue, ENTRY, header, SECRETS, setSubject, startReplica, startUpstreams, type Replica, type Upstreams } from '../support/replicas.js';
+import { describeWithRedis, eventually, inspector, keysUnder, SHARED_REDIS_URL, startOwnRedis, uniquePrefix, type OwnRedis } from '../support/redis.js';
+import { buttonValue, ENTRY, header, SECRETS, endReplicas, setSubject, startReplica, startTwoReplicas, startUpstreams, type Replica, type Upstreams } from '../support/replicas.js';
 
 /** What no key (and, encrypted, no value) may hold: the donor's email, name, ids, and what the record says. */
 const DONOR_DATA = /jane|example\.org|doe|1001001|JD-1001|sample subject|lorem/i;
 
 /** The subjects of Jane's interactions 1000 and 1001: a card, not a failure message. */
 const SUBJECTS = ['Sample Subject', 'Phone call: Gift Aid question'];
-
-const stop = async (replicas: Replica[]) => {
-  for (const r of replicas) r.proc.child.kill('SIGKILL');
-  await Promise.all(replicas.map((r) => r.proc.exited));
-};
 
 describeWithRedis('two bot processes sharing one Redis', () => {
   let upstreams: Upstreams;
@@ -29,13 +24,10 @@ describeWithRedis('two bot processes sharing one Redis', () => {
     upstreams = await startUpstreams();
     redis = inspector();
     const env = { REDIS_URL: SHARED_REDIS_URL, REDIS_KEY_PREFIX: prefix, LOOKUP_RATE_PER_MINUTE: '5', LUMINATE_LOGGING_ENABLED: 'true' };
-    [a, b] = await Promise.all([startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' }), startReplica(upstreams, { ...env, REPLICA_ID: 'replica-b' })]);
+    [a, b] = await startTwoReplicas(upstreams, env);
   }, 60_000);
   afterAll(async () => {
-    await stop([a, b].filter(Boolean));
-    await deleteKeysUnder(redis, prefix);
-    redis.disconnect();
-    await upstreams.close();
+    await endReplicas({ replicas: [a, b], upstreams, redis, prefix });
   });
 
   it('says Redis is up in /healthz and the start line, and names its replica on every log and audit line', async () => {
@@ -163,13 +155,11 @@ describeWithRedis('Redis with a password and CACHE_ENCRYPTION_KEY, killed mid-tr
     redis = inspector(own.url);
     redis.on('error', () => undefined); // this test's own look-in client, while the server is stopped on purpose
     const env = { REDIS_URL: `${own.url}/0`, REDIS_KEY_PREFIX: prefix, CACHE_ENCRYPTION_KEY: 'ab'.repeat(32), LOOKUP_RATE_PER_MINUTE: '1000' };
-    [a, b] = await Promise.all([startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' }), startReplica(upstreams, { ...env, REPLICA_ID: 'replica-b' })]);
+    [a, b] = await startTwoReplicas(upstreams, env);
   }, 60_000);
   afterAll(async () => {
-    await stop([a, b].filter(Boolean));
-    redis.disconnect();
+    await endReplicas({ replicas: [a, b], upstreams, redis });
     await own.stop();
-    await upstreams.close();
   });
 
   it('stores no donor data in keys or values', async () => {
@@ -246,8 +236,7 @@ describeWithRedis('Redis unreachable at start', () => {
       expect(lines).toContainEqual(expect.objectContaining({ msg: 'bot started', redis: 'down' }));
       expect(replica.proc.stdout() + replica.proc.stderr()).not.toContain('start-pa55');
     } finally {
-      await stop([replica]);
-      await upstreams.close();
+      await endReplicas({ replicas: [replica], upstreams });
     }
   }, 60_000);
 });

@@ -7,6 +7,8 @@ import { StandInLuminate } from '../../dev/stand-ins/luminate.js';
 import { SAMPLE_CONSTITUENTS, type SampleConstituent } from '../../dev/stand-ins/sample-data.js';
 import { postSigned, slashCommandBody, type SignedResponse } from '../../dev/stand-ins/signed-requests.js';
 import { StandInSlack } from '../../dev/stand-ins/slack.js';
+import type { Redis } from 'ioredis';
+import { deleteKeysUnder } from './redis.js';
 import type { SlackMessageBody } from './system.js';
 
 /** `npm start` runs this; `npm test` builds it before vitest runs. */
@@ -53,7 +55,7 @@ export async function startUpstreams(): Promise<Upstreams> {
   return { luminate, slack, constituents, close: async () => void (await Promise.all([luminate.close(), slack.close()])) };
 }
 
-export async function startReplica(upstreams: Upstreams, env: Record<string, string>, { waitHealthy = true } = {}): Promise<Replica> {
+export async function startReplica(upstreams: Upstreams, env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = startProcess(
@@ -69,7 +71,7 @@ export async function startReplica(upstreams: Upstreams, env: Record<string, str
     },
     { cwd: mkdtempSync(join(tmpdir(), 'lib-replica-')) },
   );
-  if (waitHealthy) await waitForHealthy(`${base}/healthz`, 20_000);
+  await waitForHealthy(`${base}/healthz`, 20_000);
   const events = `${base}/slack/events`;
   return {
     proc,
@@ -96,6 +98,29 @@ export async function startReplica(upstreams: Upstreams, env: Record<string, str
       return { status: response.status, body: await response.json() };
     },
   };
+}
+
+/** `replica-a` and `replica-b`: the same environment but for REPLICA_ID, started side by side. */
+export function startTwoReplicas(upstreams: Upstreams, env: Record<string, string>): Promise<[Replica, Replica]> {
+  return Promise.all([startReplica(upstreams, { ...env, REPLICA_ID: 'replica-a' }), startReplica(upstreams, { ...env, REPLICA_ID: 'replica-b' })]);
+}
+
+/** Kills replicas outright (a test's replica holds nothing a drain would save) and waits for them to exit; undefined for one that never started. */
+export async function stopReplicas(replicas: readonly (Replica | undefined)[]): Promise<void> {
+  const started = replicas.filter((r): r is Replica => r !== undefined);
+  for (const r of started) r.proc.child.kill('SIGKILL');
+  await Promise.all(started.map((r) => r.proc.exited));
+}
+
+/**
+ * Ends what a suite started, replicas first so nothing writes after: then, given both `redis` and
+ * `prefix`, the keys they left in that Redis; the look-in client; and the stand-ins.
+ */
+export async function endReplicas({ replicas, upstreams, redis, prefix }: { replicas: readonly (Replica | undefined)[]; upstreams: Upstreams | undefined; redis?: Redis; prefix?: string }): Promise<void> {
+  await stopReplicas(replicas);
+  if (redis && prefix !== undefined) await deleteKeysUnder(redis, prefix);
+  redis?.disconnect();
+  await upstreams?.close();
 }
 
 /** The card's header: the interaction's subject. */

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { LuminateApiError } from '../../src/luminate/errors.js';
-import { getInteractionResponseSchema, toInteraction } from '../../src/luminate/get-interaction.js';
 import type { Interaction } from '../../src/luminate/schema.js';
 import { parseCommandText } from '../../src/service/requests.js';
 import { renderInteractionCard, type CardContext } from '../../src/slack/render/interaction-card.js';
@@ -10,9 +8,9 @@ import { lookupFormView } from '../../src/slack/render/lookup-modal.js';
 import { lookupFailureMessage } from '../../src/slack/render/failure-messages.js';
 import { invalidInputMessage, lookingUpMessage } from '../../src/slack/render/help-messages.js';
 import { describeInputProblem } from '../../src/slack/render/input-problems.js';
+import { documentedInteraction } from '../support/fixtures.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/luminate/getInteraction.json', import.meta.url), 'utf8'));
-const documented = toInteraction(getInteractionResponseSchema.parse(fixture))!;
+const documented = documentedInteraction();
 const NOW = Date.parse('2026-11-29T12:00:00Z');
 const context: CardContext = { fetchedAt: NOW, cached: false, now: NOW, typeNames: new Map([['0', 'Other']]) };
 const footer = 'Shared by <@U0AGENT>';

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { getInteractionResponseSchema, toInteraction } from '../../src/luminate/get-interaction.js';
 import type { Interaction } from '../../src/luminate/schema.js';
 import { renderInteractionCard, type CardContext } from '../../src/slack/render/interaction-card.js';
 import { LIMITS } from '../../src/slack/render/mrkdwn.js';
+import { documentedInteraction } from '../support/fixtures.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/luminate/getInteraction.json', import.meta.url), 'utf8'));
-const documented = toInteraction(getInteractionResponseSchema.parse(fixture))!;
+const documented = documentedInteraction();
 const NOW = Date.parse('2026-11-29T12:00:00Z');
 const context: CardContext = { fetchedAt: NOW, cached: false, now: NOW, typeNames: new Map([['0', 'Other'], ['1', 'Phone call']]) };
 

@@ -1,5 +1,6 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { LRUCache } from 'lru-cache';
+import type { Requester } from '../../../service/outcomes.js';
 import type { SlackMessage } from '../../render/message.js';
 import { messageView } from '../../render/lookup-modal.js';
 import type { ListenerDependencies } from '../types.js';
@@ -20,9 +21,30 @@ export function inModal(body: BlockAction): body is BlockAction & { view: NonNul
  * sender's to write: only the origin the bot sealed into the modal's metadata when the surface
  * that opened it was checked (none for the global shortcut) counts.
  */
-export function clickChannel(deps: ListenerDependencies, body: BlockAction, fromButton: string | null): string | null {
+function clickChannel(deps: ListenerDependencies, body: BlockAction, fromButton: string | null): string | null {
   if (inModal(body)) return deps.origins.open(body.view.private_metadata).channelId;
   return body.channel?.id ?? fromButton;
+}
+
+/**
+ * How a click on a button that carries a reference begins: ack at once (Slack's 3 s), read the
+ * button's value with `decode`, and say who asks from where (see {@link clickChannel}). Undefined,
+ * after the `unreadable` warning, for a value this bot did not write: there is nothing to look up.
+ */
+export async function acceptClick<R extends { channelId: string | null }>(
+  deps: ListenerDependencies,
+  args: CardActionArgs,
+  decode: (value: string | undefined) => R | null,
+  unreadable: string,
+): Promise<{ reference: R; requester: Omit<Requester, 'surface'> } | undefined> {
+  const { ack, body, action } = args;
+  await ack();
+  const reference = decode((action as ButtonAction).value);
+  if (!reference) {
+    deps.logger.warn(unreadable);
+    return undefined;
+  }
+  return { reference, requester: { userId: body.user.id, teamId: body.team?.id ?? null, channelId: clickChannel(deps, body, reference.channelId) } };
 }
 
 /**

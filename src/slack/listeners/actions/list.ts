@@ -1,23 +1,17 @@
-import type { ButtonAction } from '@slack/bolt';
 import type { Surface } from '../../../observability/audit.js';
 import { decodeCardReference, decodeListReference } from '../../card-reference.js';
 import { LIST_ACTIONS } from '../../render/action-ids.js';
 import type { ListenerDependencies } from '../types.js';
-import { clickChannel, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
+import { acceptClick, replaceClickedCard, tellClicker, type CardActionArgs, type ModalMemory } from './card-origin.js';
 
 /** A list row's Open: the row's full card (the same as `/interaction <id> <donor>`) replaces the list. */
 export function openListRow(deps: ListenerDependencies, modals: ModalMemory) {
   return async (args: CardActionArgs): Promise<void> => {
-    const { ack, body, action } = args;
-    await ack();
-    const reference = decodeCardReference((action as ButtonAction).value);
-    if (!reference) {
-      deps.logger.warn('a list row was opened with an unreadable button value');
-      return;
-    }
-    const channelId = clickChannel(deps, body, reference.channelId);
+    const click = await acceptClick(deps, args, decodeCardReference, 'a list row was opened with an unreadable button value');
+    if (!click) return;
+    const { reference, requester } = click;
     await deps.work.run(async () => {
-      const outcome = await deps.service.card({ userId: body.user.id, teamId: body.team?.id ?? null, channelId, surface: 'list_open' }, reference.request);
+      const outcome = await deps.service.card({ ...requester, surface: 'list_open' }, reference.request);
       await replaceClickedCard(deps, args, modals, deps.answers.card(outcome, { kind: 'private', reference, canShare: reference.channelId !== null }).message);
     });
   };
@@ -36,20 +30,12 @@ const SURFACE: Record<string, Surface> = {
  */
 export function showListPage(deps: ListenerDependencies, modals: ModalMemory) {
   return async (args: CardActionArgs): Promise<void> => {
-    const { ack, body, action } = args;
-    await ack();
-    const reference = decodeListReference((action as ButtonAction).value);
-    if (!reference) {
-      deps.logger.warn('a list button was clicked with an unreadable value');
-      return;
-    }
-    const channelId = clickChannel(deps, body, reference.channelId);
+    const click = await acceptClick(deps, args, decodeListReference, 'a list button was clicked with an unreadable value');
+    if (!click) return;
+    const { reference, requester } = click;
+    const actionId = args.action.action_id;
     await deps.work.run(async () => {
-      const outcome = await deps.service.list(
-        { userId: body.user.id, teamId: body.team?.id ?? null, channelId, surface: SURFACE[action.action_id] ?? 'list_page' },
-        reference.list,
-        { refresh: action.action_id === LIST_ACTIONS.refresh },
-      );
+      const outcome = await deps.service.list({ ...requester, surface: SURFACE[actionId] ?? 'list_page' }, reference.list, { refresh: actionId === LIST_ACTIONS.refresh });
       const result = deps.answers.list(outcome, { channelId: reference.channelId, threadTs: reference.threadTs });
       // Over the rate limit, what is on screen stays and the limit is said beside it.
       if (result.rateLimited) return tellClicker(deps, args, modals, result.message);
