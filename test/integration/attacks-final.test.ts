@@ -119,3 +119,24 @@ describe('attack: a log while someone else is reading the same donor’s list (o
     expect(allText(answer)).toContain(subject);
   }, 60_000);
 });
+
+describe('attack: a Log to Luminate subject with nothing visible in it', () => {
+  const system = useStandInSystem({ env: { LUMINATE_LOGGING_ENABLED: 'true', LOOKUP_RATE_PER_MINUTE: '1000' } }, () => {
+    system.slack.channels.set(CHANNEL, { name: 'donor-care' });
+  });
+
+  // Finding (low): the subject's "required" check runs after control and bidi characters are dropped and
+  // whitespace trimmed, but format characters that show nothing survive both: a subject of zero-width spaces
+  // (U+200B), word joiners (U+2060) or soft hyphens (U+00AD) — pasted, or left from a message — is written to
+  // the donor's record as a blank subject, and the confirmation and every later list show an empty row.
+  // Fix: in validateDraft, a subject with no visible character (only \p{Cf}, \p{Z} and whitespace) is `required`.
+  it.each([
+    ['zero-width spaces', '\u200b\u200b\u200b'],
+    ['a word joiner and a soft hyphen around a space', '\u2060 \u00ad'],
+  ])('refuses a subject of only %s inline, and sends nothing', async (_name, subject) => {
+    const payload = logSubmission({ donor: 'jane@example.org', subject, note: 'n', typeId: '0', privateMetadata: sealedOrigin(system, CHANNEL, THREAD, MESSAGE), viewId: `V0ATKBLANK${subject.length}` });
+    const ack = await system.interact(payload);
+    expect(JSON.parse(ack.body || '{}')).toMatchObject({ response_action: 'errors', errors: { log_subject: 'Enter a subject.' } });
+    expect(system.luminate.logCount).toBe(0);
+  });
+});
