@@ -59,6 +59,11 @@ export class FetchCache<V extends object, C> {
   readonly #keep: (error: unknown) => boolean;
   readonly #shared: SharedLevel | undefined;
   readonly #clock: Clock;
+  /**
+   * Keys with a fetch in flight, by that fetch: lru-cache's `keys()` leaves them out, and a write that
+   * drops a donor's entries must drop one still being fetched too, or it lands after the write and is kept.
+   */
+  readonly #inFlight = new Map<string, Promise<Held<V>>>();
 
   constructor({ ttlSeconds, maxEntries, clock, fetch, keepOnRefreshFailure = () => true, shared }: FetchCacheOptions<V, C>) {
     this.#keep = keepOnRefreshFailure;
@@ -77,7 +82,13 @@ export class FetchCache<V extends object, C> {
       ignoreFetchAbort: true,
       fetchMethod: (key, _stale, { context }) => {
         const { context: c, refresh } = context as FetchContext<C>;
-        return shared ? this.#fetchShared(shared, key, () => fetch(c), refresh, ttlMs) : fetch(c).then((value) => ({ value, version: 0, fetched: true }));
+        const fetching = shared ? this.#fetchShared(shared, key, () => fetch(c), refresh, ttlMs) : fetch(c).then((value) => ({ value, version: 0, fetched: true }));
+        this.#inFlight.set(key, fetching);
+        const settled = () => {
+          if (this.#inFlight.get(key) === fetching) this.#inFlight.delete(key);
+        };
+        fetching.then(settled, settled);
+        return fetching;
       },
     });
     if (shared) {
@@ -96,10 +107,13 @@ export class FetchCache<V extends object, C> {
     return this.#cache.get(this.#key(key))?.value;
   }
 
-  /** Drops every entry whose key starts with `prefix`: O(entries), for what is rare (a write). */
+  /**
+   * Drops every entry whose key starts with `prefix`, those still being fetched included (their caller gets
+   * its answer, which is not kept): O(entries), for what is rare (a write).
+   */
   dropPrefix(prefix: string): number {
     let dropped = 0;
-    for (const key of [...this.#cache.keys()]) {
+    for (const key of new Set([...this.#cache.keys(), ...this.#inFlight.keys()])) {
       if (key.startsWith(prefix) && this.#cache.delete(key)) dropped += 1;
     }
     return dropped;

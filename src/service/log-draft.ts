@@ -80,6 +80,14 @@ export function cleanText(text: string): string {
   return stripBidiControls(text.replace(/\r\n?/g, '\n')).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/gu, '');
 }
 
+/**
+ * Whether any character would show: format characters (zero-width space, word joiner, soft hyphen:
+ * \p{Cf}) and separators survive cleaning and trimming but print nothing, so a subject of only them is blank.
+ */
+function hasVisible(text: string): boolean {
+  return /[^\p{Cf}\s]/u.test(text);
+}
+
 /** One line: each run of whitespace as one space. Capped first, so the pattern runs on bounded text. */
 function oneLine(text: string, max: number): string {
   return cutText(cleanText(text.slice(0, max * 4)).replace(/\s+/gu, ' ').trim(), max);
@@ -147,7 +155,7 @@ export function validateDraft(draft: SubmittedDraft, { typeNames, provenance }: 
 
   // A subject is one line: line breaks pasted into it become spaces. Text far over its limit is not cleaned at all.
   const subject = draft.subject.length > 4 * MAX_SUBJECT_CHARS ? draft.subject : cleanText(draft.subject).replace(/\s+/gu, ' ').trim();
-  if (subject === '') problems.subject = { kind: 'required' };
+  if (!hasVisible(subject)) problems.subject = { kind: 'required' };
   else if (subject.length > MAX_SUBJECT_CHARS) problems.subject = { kind: 'too_long', max: MAX_SUBJECT_CHARS, length: subject.length };
 
   const note = draft.note.length > 4 * MAX_BODY_CHARS ? draft.note : cleanText(draft.note).trim();
