@@ -144,6 +144,13 @@ describe('the words for a failed log', () => {
     for (const error of everyFailure()) expect(messages.describeLogFailure(error, jane).headline).toContain('Nothing was logged.');
   });
 
+  it('never asks for an interaction id, which a log does not have', () => {
+    for (const error of everyFailure()) {
+      const { headline, action, inline } = messages.describeLogFailure(error, jane);
+      expect(`${headline} ${action} ${inline}`).not.toMatch(/interaction id/i);
+    }
+  });
+
   it('refuses to word an uncertain write as a failure', () => {
     expect(() => messages.describeLogFailure(new errors.LuminateWriteUncertainError('timeout'), jane)).toThrow(TypeError);
   });

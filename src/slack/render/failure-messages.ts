@@ -205,6 +205,9 @@ export function describeLogFailure(error: unknown, identifier: ConstituentIdenti
   if (error instanceof LogOnceUnconfirmedError) {
     return at(null, 'Logging is briefly unavailable (the bot can’t make sure it logs only once).', 'Try again in a minute.', 'Logging is briefly unavailable (the bot can’t make sure it logs only once): try again in a minute.');
   }
+  if (error instanceof LuminateNotVisibleError) {
+    return at('donor', `Luminate Online did not show the bot *${donor}*.`, "Check the donor. If it is right, an admin can check what the bot's service account may see in Luminate Online.", `Luminate Online did not show the bot ${plainDonor}.`);
+  }
   if (error instanceof LuminateApiError) {
     switch (error.reason) {
       case 'no_constituent':
@@ -216,6 +219,8 @@ export function describeLogFailure(error: unknown, identifier: ConstituentIdenti
         return at('type', 'Luminate Online does not have this interaction type.', 'Choose another type, or ask an admin of the bot to check `LUMINATE_INTERACTION_TYPES` against the site’s interaction types.', 'Luminate Online does not have this type: choose another.');
       case 'not_permitted':
         return at(null, "The bot's service account is not allowed to log interactions.", 'Ask an admin to give the API administrator account permission for `logInteraction` in Luminate Online (Setup → Open API Configuration, and the account’s security category).', "The bot's service account may not log interactions.");
+      case 'cannot_process':
+        return at(null, `Luminate Online could not process the log (${code(error)}).`, "Check the donor, and try again. If it keeps happening, tell an admin of the bot: Luminate's API call log (Setup → Open API Configuration) has the details.", 'Luminate Online could not process the log: check the donor and try again.');
       case 'bad_input':
         return at(null, `Luminate Online did not accept the subject or note (${code(error)}).`, 'Remove unusual symbols from the subject and the note, and try again.', 'Luminate Online did not accept the subject or note.');
       default:
